@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using ImageRestoration.Degradations;
+
+namespace ImageRestoration.Configuration;
+
+/// <summary>Which degradation a denoising experiment applies, and how strongly.</summary>
+public sealed class DegradationSettings
+{
+    [Description("gaussian, salt-and-pepper or mask (missing pixels).")]
+    public DegradationKind Kind { get; set; } = DegradationKind.Gaussian;
+
+    [Description("Gaussian noise: standard deviation added (the presentation's noise_factor).")]
+    public double Factor { get; set; } = 0.5;
+
+    [Description("Salt-and-pepper or mask: fraction of pixels affected.")]
+    public double Amount { get; set; } = 0.2;
+
+    [Description("Gaussian noise: true clips into [0,1], false rescales each image into [0,1].")]
+    public bool Clip { get; set; } = true;
+
+    public Degradation Create() => Kind switch
+    {
+        DegradationKind.Gaussian => new GaussianNoise(Factor, Clip ? NoiseNormalisation.Clip : NoiseNormalisation.Rescale),
+        DegradationKind.SaltAndPepper => new SaltAndPepper(Amount),
+        DegradationKind.Mask => new RandomMask(Amount),
+        _ => throw new ConfigurationException($"noise.kind = {Kind}: unknown degradation."),
+    };
+
+    internal void Validate(Action<bool, string, object?, string> check)
+    {
+        check(Enum.IsDefined(Kind), "noise.kind", Kind, "must be gaussian, salt-and-pepper or mask");
+        check(double.IsFinite(Factor) && Factor is >= 0 and <= 2, "noise.factor", Factor, "must be between 0 and 2");
+        check(double.IsFinite(Amount) && Amount is >= 0 and <= 1, "noise.amount", Amount, "must be between 0 and 1");
+    }
+}
+
+public enum DegradationKind
+{
+    Gaussian,
+    SaltAndPepper,
+    Mask,
+}

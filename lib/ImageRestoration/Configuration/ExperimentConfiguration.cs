@@ -1,0 +1,179 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ImageRestoration.Configuration;
+
+/// <summary>
+/// The presentation's "Configuration" section as one typed object, with its
+/// defaults (28x28x1 images, batch 128, 100 epochs, verbosity 1, n = 10
+/// pictures shown) plus what the presentation left implicit. Loadable from and
+/// savable to JSON; every value can be overridden by its dotted key.
+/// </summary>
+public sealed class ExperimentConfiguration
+{
+    [Description("Image height in pixels (the seed model takes 28).")]
+    public int ImageHeight { get; set; } = 28;
+
+    [Description("Image width in pixels (the seed model takes 28).")]
+    public int ImageWidth { get; set; } = 28;
+
+    [Description("Colour channels (the seed model takes 1, greyscale).")]
+    public int Channels { get; set; } = 1;
+
+    [Description("Images per mini-batch.")]
+    public int BatchSize { get; set; } = 128;
+
+    [Description("Passes over the training images.")]
+    public int Epochs { get; set; } = 100;
+
+    [Description("0 silent, 1 a live progress line per epoch, 2 one line per epoch (as in Keras).")]
+    public int Verbosity { get; set; } = 1;
+
+    [Description("Pictures shown per grid (the presentation's n).")]
+    public int PicturesShown { get; set; } = 10;
+
+    [Description("Adam's learning rate.")]
+    public double LearningRate { get; set; } = 1e-3;
+
+    [Description("Adam's epsilon (Keras's default 1e-7; TorchSharp's own default is 1e-8).")]
+    public double AdamEpsilon { get; set; } = 1e-7;
+
+    [Description("Seed of every random draw: weights, shuffling, noise.")]
+    public long Seed { get; set; } = 42;
+
+    [Description("CPU threads for TorchSharp; 0 keeps libtorch's default.")]
+    public int Threads { get; set; }
+
+    [Description("Train on the first N training images only; 0 uses all.")]
+    public int TrainLimit { get; set; }
+
+    [Description("Validate on the first N test images only; 0 uses all.")]
+    public int TestLimit { get; set; }
+
+    [Description("Folder with the four MNIST-family files; empty: IMAGE_RESTORATION_DATA, the cache, then a download.")]
+    public string? DataDirectory { get; set; }
+
+    [Description("Folder for TensorBoard logs, one subfolder per run.")]
+    public string LogDirectory { get; set; } = "runs";
+
+    [Description("clean trains x -> x; denoising trains degraded(x) -> x.")]
+    public TrainingMode Mode { get; set; } = TrainingMode.Clean;
+
+    [Description("How pictures are degraded for denoising.")]
+    public DegradationSettings Noise { get; set; } = new();
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses JSON; <paramref name="source"/> names the text in errors. The result is validated.</summary>
+    public static ExperimentConfiguration FromJson(string json, string source = "configuration")
+    {
+        ExperimentConfiguration? configuration;
+        try
+        {
+            configuration = JsonSerializer.Deserialize<ExperimentConfiguration>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            var key = e.Path is null or "$" ? "" : $" at key '{e.Path.TrimStart('$', '.')}'";
+            throw new ConfigurationException($"{source}: invalid configuration{key}: {FirstSentence(e.Message)}", e);
+        }
+        if (configuration is null) throw new ConfigurationException($"{source}: the JSON is null, not a configuration object.");
+        configuration.Noise ??= new DegradationSettings();
+        configuration.Validate(source);
+        return configuration;
+    }
+
+    public static ExperimentConfiguration Load(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigurationException($"Configuration file {path} not found.");
+        return FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Writes the JSON atomically, so a crash never leaves half a file.</summary>
+    public void Save(string path)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, ToJson());
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public ExperimentConfiguration Clone() => FromJson(ToJson());
+
+    /// <summary>Every dotted key (<c>epochs</c>, <c>noise.factor</c>) with its current value and description.</summary>
+    public IReadOnlyList<ConfigurationKey> Keys() => ConfigurationKeys.Of(this);
+
+    /// <summary>Applies <c>key=value</c> overrides, then validates; errors name the key and the value.</summary>
+    public ExperimentConfiguration With(params IEnumerable<string> overrides)
+    {
+        foreach (var assignment in overrides)
+        {
+            var equals = assignment.IndexOf('=');
+            if (equals <= 0)
+                throw new ConfigurationException($"Override '{assignment}' is not of the form key=value (for example epochs=5).");
+            ConfigurationKeys.Set(this, assignment[..equals].Trim(), assignment[(equals + 1)..].Trim());
+        }
+        Validate("override");
+        return this;
+    }
+
+    /// <summary>Throws one <see cref="ConfigurationException"/> listing every invalid value.</summary>
+    public void Validate(string source = "configuration")
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string key, object? value, string rule)
+        {
+            if (!ok) errors.Add($"{key} = {Format(value)}: {rule}");
+        }
+
+        Check(ImageHeight == 28, "imageHeight", ImageHeight, "the seed model takes 28x28x1 images");
+        Check(ImageWidth == 28, "imageWidth", ImageWidth, "the seed model takes 28x28x1 images");
+        Check(Channels == 1, "channels", Channels, "the seed model takes 28x28x1 images");
+        Check(BatchSize > 0, "batchSize", BatchSize, "must be positive");
+        Check(Epochs > 0, "epochs", Epochs, "must be positive");
+        Check(Verbosity is >= 0 and <= 2, "verbosity", Verbosity, "must be 0, 1 or 2");
+        Check(PicturesShown is > 0 and <= 100, "picturesShown", PicturesShown, "must be between 1 and 100");
+        Check(double.IsFinite(LearningRate) && LearningRate > 0 && LearningRate < 1, "learningRate", LearningRate, "must be in (0, 1)");
+        Check(double.IsFinite(AdamEpsilon) && AdamEpsilon > 0 && AdamEpsilon < 1, "adamEpsilon", AdamEpsilon, "must be in (0, 1)");
+        Check(Threads >= 0, "threads", Threads, "must be 0 (default) or positive");
+        Check(TrainLimit >= 0, "trainLimit", TrainLimit, "must be 0 (all) or positive");
+        Check(TestLimit >= 0, "testLimit", TestLimit, "must be 0 (all) or positive");
+        Check(!string.IsNullOrWhiteSpace(LogDirectory), "logDirectory", LogDirectory, "must name a folder");
+        Check(Enum.IsDefined(Mode), "mode", Mode, "must be clean or denoising");
+        Noise.Validate(Check);
+        if (errors.Count > 0)
+            throw new ConfigurationException($"{source}: invalid configuration:{Environment.NewLine}  " +
+                                             string.Join(Environment.NewLine + "  ", errors));
+    }
+
+    internal static string Format(object? value) => value switch
+    {
+        null => "(empty)",
+        string s => $"'{s}'",
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        Enum e => ConfigurationKeys.EnumName(e),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..(cut + 1)] : message;
+    }
+}
+
+public enum TrainingMode
+{
+    Clean,
+    Denoising,
+}
+
+public sealed class ConfigurationException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,71 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace ImageRestoration;
+
+/// <summary>
+/// Loads TorchSharp's own libtorch before anything else can. A system libtorch
+/// (Debian's python3-torch installs libtorch 1.13 into the default library
+/// path) has the same sonames; if the loader finds that one first, TorchSharp
+/// crashes. Loading ours by full path pins every later lookup of those sonames.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool initialized;
+
+    /// <summary>The native libraries in load order: dependencies first.</summary>
+    private static readonly string[] NativeLibraries =
+        ["libc10.so", "libtorch_cpu.so", "libtorch.so", "libLibTorchSharp.so"];
+
+    /// <summary>Loads the native backend once; later calls return at once.</summary>
+    public static void Initialize()
+    {
+        lock (Gate)
+        {
+            if (initialized) return;
+            foreach (var directory in CandidateDirectories())
+            {
+                if (!NativeLibraries.All(name => File.Exists(Path.Combine(directory, name)))) continue;
+                foreach (var name in NativeLibraries)
+                    NativeLibrary.Load(Path.Combine(directory, name));
+                break;
+            }
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException)
+            {
+                throw new InvalidOperationException(
+                    "TorchSharp's native library did not load. TorchSharp-cpu 0.107.0 needs libstdc++ with GLIBCXX_3.4.32 " +
+                    "(GCC 13 or newer; Debian 12 lacks it): run .devcontainer/install-prerequisites.sh. Cause: " + e.Message, e);
+            }
+            initialized = true;
+        }
+    }
+
+    /// <summary>The directory the native libtorch was loaded from, read from the process's memory map.</summary>
+    public static string? LoadedLibTorchDirectory()
+    {
+        const string maps = "/proc/self/maps";
+        if (!File.Exists(maps)) return null;
+        var line = File.ReadLines(maps).FirstOrDefault(l => l.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
+        return line is null ? null : Path.GetDirectoryName(line[line.IndexOf('/')..]);
+    }
+
+    // An application's output folder holds the natives beside TorchSharp.dll;
+    // a notebook kernel resolves TorchSharp from the NuGet cache instead, where
+    // they sit in the libtorch-cpu-linux-x64 and torchsharp packages.
+    private static IEnumerable<string> CandidateDirectories()
+    {
+        var torchSharpDirectory = Path.GetDirectoryName(typeof(torch).Assembly.Location);
+        if (string.IsNullOrEmpty(torchSharpDirectory)) yield break;
+        yield return torchSharpDirectory;
+        yield return Path.Combine(torchSharpDirectory, "runtimes", RuntimeRid, "native");
+        yield return Path.Combine(torchSharpDirectory, "cpu"); // TorchSharp's own consolidation folder for notebooks
+    }
+
+    private static string RuntimeRid => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+}

@@ -1,0 +1,93 @@
+using ImageRestoration.Configuration;
+using ImageRestoration.Data;
+using ImageRestoration.Models;
+using static TorchSharp.torch;
+
+namespace ImageRestoration.Training;
+
+/// <summary>What one experiment produced: the trained model, its history and the data it used.</summary>
+public sealed class ExperimentResult(ExperimentConfiguration configuration, Autoencoder model, TrainingHistory history,
+    ImageDataset train, ImageDataset test, string runName, string tensorBoardDirectory) : IDisposable
+{
+    public ExperimentConfiguration Configuration { get; } = configuration;
+    public Autoencoder Model { get; } = model;
+    public TrainingHistory History { get; } = history;
+    public ImageDataset Train { get; } = train;
+    public ImageDataset Test { get; } = test;
+    public string RunName { get; } = runName;
+    public string TensorBoardDirectory { get; } = tensorBoardDirectory;
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Train.Dispose();
+        Test.Dispose();
+    }
+}
+
+/// <summary>One call from configuration to trained model: the same path for the command line, the notebooks and the tests.</summary>
+public static class Experiment
+{
+    /// <summary>A name fixed by the configuration, so reruns of one experiment log to one place.</summary>
+    public static string RunName(ExperimentConfiguration configuration) =>
+        (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
+        $"-seed{configuration.Seed}";
+
+    /// <summary>Loads the data the configuration names, or downloads it (see <see cref="DataLocator"/>).</summary>
+    public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, TextWriter? log = null)
+    {
+        var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
+        var train = ImageDataset.Load(directory, DatasetSplit.Train, configuration.TrainLimit);
+        try
+        {
+            return (train, ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit));
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh seed model, its weights drawn from the configuration's seed.</summary>
+    public static Autoencoder CreateModel(ExperimentConfiguration configuration)
+    {
+        Prepare(configuration);
+        manual_seed(configuration.Seed);
+        return new Autoencoder();
+    }
+
+    /// <summary>Loads the data, builds the model and trains it as configured.</summary>
+    public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null)
+    {
+        configuration.Validate();
+        Prepare(configuration);
+        var (train, test) = LoadData(configuration, log);
+        var model = CreateModel(configuration);
+        var runName = RunName(configuration);
+        var trainer = new Trainer(model, configuration,
+            configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create() : null)
+        {
+            Progress = progress,
+            TensorBoardDirectory = Path.Combine(configuration.LogDirectory, runName),
+        };
+        try
+        {
+            trainer.Fit(train.Images, test.Images);
+        }
+        catch
+        {
+            model.Dispose();
+            train.Dispose();
+            test.Dispose();
+            throw;
+        }
+        return new ExperimentResult(configuration, model, trainer.History, train, test, runName, trainer.TensorBoardDirectory);
+    }
+
+    private static void Prepare(ExperimentConfiguration configuration)
+    {
+        TorchRuntime.Initialize();
+        if (configuration.Threads > 0) set_num_threads(configuration.Threads);
+    }
+}
