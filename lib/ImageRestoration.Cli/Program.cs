@@ -69,7 +69,9 @@ public static class Program
         var runFolder = Path.Combine(configuration.LogDirectory, Experiment.RunName(configuration));
         output.WriteLine($"Training {Experiment.RunName(configuration)}: {configuration.Epochs} epochs, batch {configuration.BatchSize}, " +
                          $"{(configuration.Threads > 0 ? configuration.Threads : TorchSharp.torch.get_num_threads())} threads; run folder {runFolder}");
-        using var result = Experiment.Run(configuration, TrainingProgress.ForConsole(configuration.Verbosity, configuration.Epochs), output);
+        // Redraw the progress line in place only on a terminal.
+        var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        using var result = Experiment.Run(configuration, new TrainingProgress(output, configuration.Verbosity, configuration.Epochs, live), output);
         Directory.CreateDirectory(runFolder);
         configuration.Save(Path.Combine(runFolder, "configuration.json"));
         File.WriteAllText(Path.Combine(runFolder, "history.json"), result.History.ToJson());

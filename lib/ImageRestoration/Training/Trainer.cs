@@ -67,6 +67,8 @@ public sealed class Trainer
                 var target = trainImages.index_select(0, order.narrow(0, start, length));
                 var input = degradation?.Apply(target, generator) ?? target;
                 var output = model.forward(input);
+                // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
+                if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(epoch, batch + 1, double.NaN);
                 var loss = nn.functional.binary_cross_entropy(output, target);
                 optimizer.zero_grad();
                 loss.backward();

@@ -1,0 +1,73 @@
+using ImageRestoration.Cli;
+using ImageRestoration.Training;
+
+namespace ImageRestoration.Tests;
+
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = Program.BuildCommand(output, error).Parse(args).Invoke();
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void SummaryPrintsTheParameterCount()
+    {
+        var (code, output, _) = Run("summary");
+        Assert.Equal(0, code);
+        Assert.Contains("Total params: 4,385", output);
+    }
+
+    [Fact]
+    public void KeysListsEveryKeyWithItsDefault()
+    {
+        var (code, output, _) = Run("keys");
+        Assert.Equal(0, code);
+        Assert.Matches(@"batchSize\s+128", output);
+        Assert.Matches(@"noise\.factor\s+0\.5", output);
+    }
+
+    [Fact]
+    public void BadOverrideExitsWithTwoAndNamesTheKey()
+    {
+        var (code, _, error) = Run("train", "--set", "batchSize=0", "--set", $"logDirectory={temp.Path}");
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains("batchSize = 0", error);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void MissingDataExitsWithTwoAndNamesTheFolder()
+    {
+        var missing = temp.File("no-data");
+        var (code, _, error) = Run("train", "--data", missing, "--set", $"logDirectory={temp.Path}");
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains(missing, error);
+    }
+
+    [Fact]
+    public void TrainWritesARunFolder()
+    {
+        var data = Path.Combine(temp.Path, "data");
+        Directory.CreateDirectory(data);
+        TinyMnist.Write(data, train: 40, test: 10);
+        var runs = Path.Combine(temp.Path, "runs");
+
+        var (code, output, error) = Run("train", "--epochs", "2", "--data", data, "--set", $"logDirectory={runs}", "--set", "verbosity=2");
+
+        Assert.True(code == 0, error);
+        var folder = Path.Combine(runs, "clean-seed42");
+        Assert.Contains("Epoch 2/2", output);
+        Assert.Contains("Final: train BCE", output);
+        Assert.Equal(2, TrainingHistory.FromJson(File.ReadAllText(Path.Combine(folder, "history.json"))).Epochs.Count);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "history.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(folder, "model.bin")));
+        Assert.Equal(2, ImageRestoration.Configuration.ExperimentConfiguration.Load(Path.Combine(folder, "configuration.json")).Epochs);
+    }
+}
