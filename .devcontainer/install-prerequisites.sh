@@ -1,57 +1,59 @@
 #!/usr/bin/env bash
-# Makes this machine able to load TorchSharp-cpu 0.107.0's native library.
+# Installs what this project needs beyond the .NET 10 SDK. Safe to run again;
+# does nothing when everything is there.
 #
-# libLibTorchSharp.so needs GLIBCXX_3.4.32 (libstdc++ from GCC 13+). Debian 12
-# ships 3.4.30, so there we take only libstdc++6 from Debian 13 (trixie),
-# pinned at priority 100 so that nothing else on the system moves. Every other
-# system: report what is needed and exit 0. Safe to run again.
+# 1. libstdc++ with GLIBCXX_3.4.32: TorchSharp-cpu 0.107.0's native library
+#    needs it (GCC 13 or newer). Debian 12 ships 3.4.30, so there we take only
+#    libstdc++6 from Debian 13 (trixie), pinned at priority 100 so that nothing
+#    else on the system moves. Ubuntu 24.04 and Debian 13 already have it.
+# 2. Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist), which
+#    the tests load to show that any MNIST-format data set works.
 set -euo pipefail
 
 needed=GLIBCXX_3.4.32
+fashion=/usr/share/datasets/fashion-mnist
 
 have_glibcxx() {
   local lib
-  for lib in /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/aarch64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 /usr/lib/libstdc++.so.6; do
+  for lib in /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/aarch64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6; do
     [ -f "$lib" ] && grep -qa "$needed" "$lib" && return 0
   done
   return 1
 }
 
-if have_glibcxx; then
-  echo "prerequisites: libstdc++ provides $needed; nothing to do."
-  exit 0
-fi
-
 . /etc/os-release
-if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
-  echo "prerequisites: TorchSharp-cpu 0.107.0 needs libstdc++ with $needed (GCC 13 or newer)."
-  echo "prerequisites: this system (${PRETTY_NAME:-unknown}) lacks it; install a newer libstdc++6 by hand."
-  exit 0
-fi
-
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-sources=/etc/apt/sources.list.d/debian.sources
-[ -f "$sources" ] || { echo "prerequisites: $sources not found; cannot derive a trixie apt source." >&2; exit 1; }
+is_debian12=false
+[ "${ID:-}" = debian ] && [ "${VERSION_ID:-}" = 12 ] && is_debian12=true
 
-# The system's own mirror, so that no host name is written into this repository.
-uri=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' "$sources")
-[ -n "$uri" ] || { echo "prerequisites: no URIs line in $sources." >&2; exit 1; }
+if have_glibcxx; then
+  echo "prerequisites: libstdc++ provides $needed."
+elif $is_debian12; then
+  sources=/etc/apt/sources.list.d/debian.sources
+  [ -f "$sources" ] || { echo "prerequisites: $sources not found; cannot derive a trixie apt source." >&2; exit 1; }
+  # The system's own mirror, so that no host name is written into this repository.
+  uri=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' "$sources")
+  [ -n "$uri" ] || { echo "prerequisites: no URIs line in $sources." >&2; exit 1; }
+  echo "prerequisites: adding libstdc++6 from Debian 13 (trixie, pinned at priority 100) for $needed"
+  printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" |
+    $sudo tee /etc/apt/sources.list.d/image-restoration-trixie.sources >/dev/null
+  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' | $sudo tee /etc/apt/preferences.d/image-restoration-trixie >/dev/null
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -t trixie libstdc++6 >/dev/null
+  have_glibcxx || { echo "prerequisites: libstdc++6 from trixie installed, but $needed is still missing." >&2; exit 1; }
+  echo "prerequisites: libstdc++ now provides $needed."
+else
+  echo "prerequisites: TorchSharp-cpu 0.107.0 needs libstdc++ with $needed (GCC 13 or newer);"
+  echo "prerequisites: ${PRETTY_NAME:-this system} lacks it: install a newer libstdc++6 (Ubuntu 24.04 and Debian 13 have one)."
+fi
 
-echo "prerequisites: adding libstdc++6 from Debian 13 (trixie, pinned at priority 100) for $needed"
-$sudo tee /etc/apt/sources.list.d/image-restoration-trixie.sources >/dev/null <<SRC
-Types: deb
-URIs: $uri
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-$sudo tee /etc/apt/preferences.d/image-restoration-trixie >/dev/null <<PIN
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -t trixie libstdc++6 >/dev/null
-have_glibcxx || { echo "prerequisites: libstdc++6 from trixie installed, but $needed is still missing." >&2; exit 1; }
-echo "prerequisites: done; libstdc++ now provides $needed."
+if [ -f "$fashion/t10k-images-idx3-ubyte.gz" ]; then
+  echo "prerequisites: Fashion-MNIST is in $fashion."
+elif command -v apt-get >/dev/null; then
+  echo "prerequisites: installing dataset-fashion-mnist"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
+else
+  echo "prerequisites: no apt-get; the Fashion-MNIST test needs the four files in $fashion."
+fi

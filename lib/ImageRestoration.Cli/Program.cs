@@ -66,23 +66,18 @@ public static class Program
 
     private static int Train(ExperimentConfiguration configuration, TextWriter output)
     {
-        var runFolder = Path.Combine(configuration.LogDirectory, Experiment.RunName(configuration));
+        var runFolder = RunFolder.For(configuration);
         output.WriteLine($"Training {Experiment.RunName(configuration)}: {configuration.Epochs} epochs, batch {configuration.BatchSize}, " +
                          $"{(configuration.Threads > 0 ? configuration.Threads : TorchSharp.torch.get_num_threads())} threads; run folder {runFolder}");
         // Redraw the progress line in place only on a terminal.
         var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         using var result = Experiment.Run(configuration, new TrainingProgress(output, configuration.Verbosity, configuration.Epochs, live), output);
-        Directory.CreateDirectory(runFolder);
-        configuration.Save(Path.Combine(runFolder, "configuration.json"));
-        File.WriteAllText(Path.Combine(runFolder, "history.json"), result.History.ToJson());
-        File.WriteAllText(Path.Combine(runFolder, "history.csv"), result.History.ToCsv());
-        result.Model.Save(Path.Combine(runFolder, "model.bin"));
 
         var last = result.History.Last!;
-        var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"Trained on {result.Train.Count} images from {result.Train.Source}, validated on {result.Test.Count}.");
-        output.WriteLine(string.Create(inv, $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
-                                            $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
+            $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
         output.WriteLine($"Saved model, history and configuration to {runFolder}; TensorBoard: tensorboard --logdir {configuration.LogDirectory}");
         return 0;
     }

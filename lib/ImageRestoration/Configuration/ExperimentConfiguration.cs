@@ -99,12 +99,7 @@ public sealed class ExperimentConfiguration
     }
 
     /// <summary>Writes the JSON atomically, so a crash never leaves half a file.</summary>
-    public void Save(string path)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, ToJson());
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string path) => Training.RunFolder.WriteAtomically(path, ToJson());
 
     public ExperimentConfiguration Clone() => FromJson(ToJson());
 

@@ -5,17 +5,16 @@ using static TorchSharp.torch;
 
 namespace ImageRestoration.Training;
 
-/// <summary>What one experiment produced: the trained model, its history and the data it used.</summary>
+/// <summary>What one experiment produced: the trained model, its history, the data it used and where it was saved.</summary>
 public sealed class ExperimentResult(ExperimentConfiguration configuration, Autoencoder model, TrainingHistory history,
-    ImageDataset train, ImageDataset test, string runName, string tensorBoardDirectory) : IDisposable
+    ImageDataset train, ImageDataset test, RunFolder runFolder) : IDisposable
 {
     public ExperimentConfiguration Configuration { get; } = configuration;
     public Autoencoder Model { get; } = model;
     public TrainingHistory History { get; } = history;
     public ImageDataset Train { get; } = train;
     public ImageDataset Test { get; } = test;
-    public string RunName { get; } = runName;
-    public string TensorBoardDirectory { get; } = tensorBoardDirectory;
+    public RunFolder RunFolder { get; } = runFolder;
 
     public void Dispose()
     {
@@ -57,23 +56,26 @@ public static class Experiment
         return new Autoencoder();
     }
 
-    /// <summary>Loads the data, builds the model and trains it as configured.</summary>
+    /// <summary>Loads the data, builds the model, trains it as configured and saves the run folder.</summary>
     public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null)
     {
         configuration.Validate();
         Prepare(configuration);
         var (train, test) = LoadData(configuration, log);
         var model = CreateModel(configuration);
-        var runName = RunName(configuration);
+        var folder = RunFolder.For(configuration);
         var trainer = new Trainer(model, configuration,
             configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create() : null)
         {
             Progress = progress,
-            TensorBoardDirectory = Path.Combine(configuration.LogDirectory, runName),
+            TensorBoardDirectory = folder.TensorBoardDirectory,
         };
         try
         {
+            folder.SaveConfiguration(configuration);
             trainer.Fit(train.Images, test.Images);
+            folder.SaveHistory(trainer.History);
+            folder.SaveModel(model);
         }
         catch
         {
@@ -82,7 +84,24 @@ public static class Experiment
             test.Dispose();
             throw;
         }
-        return new ExperimentResult(configuration, model, trainer.History, train, test, runName, trainer.TensorBoardDirectory);
+        return new ExperimentResult(configuration, model, trainer.History, train, test, folder);
+    }
+
+    /// <summary>
+    /// Loads the finished run of this configuration if its folder holds one
+    /// made with the same configuration; otherwise trains it (and saves it).
+    /// Lets later notebooks reuse what earlier ones trained.
+    /// </summary>
+    public static ExperimentResult LoadOrRun(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null)
+    {
+        configuration.Validate();
+        var folder = RunFolder.For(configuration);
+        if (!folder.HasTrainedModel || folder.LoadConfiguration().ToJson() != configuration.ToJson())
+            return Run(configuration, progress, log);
+        Prepare(configuration);
+        log?.WriteLine($"Loading the finished run from {folder}");
+        var (train, test) = LoadData(configuration, log);
+        return new ExperimentResult(configuration, folder.LoadModel(), folder.LoadHistory(), train, test, folder);
     }
 
     private static void Prepare(ExperimentConfiguration configuration)

@@ -1,0 +1,80 @@
+using ImageRestoration.Configuration;
+using ImageRestoration.Models;
+
+namespace ImageRestoration.Training;
+
+/// <summary>
+/// Everything one experiment leaves behind, in one folder that the command
+/// line and the notebooks both read and write: the resolved configuration,
+/// the history (JSON and CSV), the trained model and the TensorBoard events.
+/// Every file is written to a temporary name and renamed, so a crash never
+/// leaves half a file.
+/// </summary>
+public sealed class RunFolder(string path)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string ConfigurationFile => File("configuration.json");
+    public string HistoryJsonFile => File("history.json");
+    public string HistoryCsvFile => File("history.csv");
+    public string ModelFile => File("model.bin");
+
+    /// <summary>TensorBoard reads event files from the run folder itself: <c>tensorboard --logdir LOGDIRECTORY</c>.</summary>
+    public string TensorBoardDirectory => Path;
+
+    /// <summary>The folder of a configuration's run: its log directory, then its run name.</summary>
+    public static RunFolder For(ExperimentConfiguration configuration) =>
+        new(System.IO.Path.Combine(configuration.LogDirectory, Experiment.RunName(configuration)));
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>True when a finished model, its history and its configuration are all there.</summary>
+    public bool HasTrainedModel =>
+        System.IO.File.Exists(ModelFile) && System.IO.File.Exists(HistoryJsonFile) && System.IO.File.Exists(ConfigurationFile);
+
+    public void SaveConfiguration(ExperimentConfiguration configuration)
+    {
+        Directory.CreateDirectory(Path);
+        configuration.Save(ConfigurationFile);
+    }
+
+    public ExperimentConfiguration LoadConfiguration() => ExperimentConfiguration.Load(ConfigurationFile);
+
+    public void SaveHistory(TrainingHistory history)
+    {
+        Directory.CreateDirectory(Path);
+        WriteAtomically(HistoryJsonFile, history.ToJson());
+        WriteAtomically(HistoryCsvFile, history.ToCsv());
+    }
+
+    public TrainingHistory LoadHistory()
+    {
+        if (!System.IO.File.Exists(HistoryJsonFile)) throw new FileNotFoundException($"No history in {HistoryJsonFile}.", HistoryJsonFile);
+        try
+        {
+            return TrainingHistory.FromJson(System.IO.File.ReadAllText(HistoryJsonFile));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{HistoryJsonFile}: not a training history ({e.Message}).", e);
+        }
+    }
+
+    public void SaveModel(Autoencoder model)
+    {
+        Directory.CreateDirectory(Path);
+        model.Save(ModelFile);
+    }
+
+    public Autoencoder LoadModel() => Autoencoder.Load(ModelFile);
+
+    /// <summary>Writes text to a temporary file in the same folder, then renames it over the target.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        System.IO.File.WriteAllText(temporary, text);
+        System.IO.File.Move(temporary, path, overwrite: true);
+    }
+
+    public override string ToString() => Path;
+}
