@@ -16,7 +16,7 @@ public sealed class TrainingTests(MnistFixture mnist) : IDisposable
     private static ExperimentConfiguration Configuration(params string[] overrides) =>
         new ExperimentConfiguration().With(["verbosity=0", .. overrides]);
 
-    private static (Autoencoder, Trainer) Build(ExperimentConfiguration configuration, Degradation? degradation = null)
+    private static (RestorationModel, Trainer) Build(ExperimentConfiguration configuration, Degradation? degradation = null)
     {
         var model = Experiment.CreateModel(configuration);
         return (model, new Trainer(model, configuration, degradation) { Progress = new TrainingProgress(null, 0, configuration.Epochs, false) });

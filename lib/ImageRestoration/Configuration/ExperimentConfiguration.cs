@@ -57,6 +57,9 @@ public sealed class ExperimentConfiguration
     [Description("Folder for TensorBoard logs, one subfolder per run.")]
     public string LogDirectory { get; set; } = "runs";
 
+    [Description("Which model to train: seed (the presentation's autoencoder); see ModelCatalog.")]
+    public string Model { get; set; } = Models.ModelCatalog.Seed;
+
     [Description("clean trains x -> x; denoising trains degraded(x) -> x.")]
     public TrainingMode Mode { get; set; } = TrainingMode.Clean;
 
@@ -143,6 +146,8 @@ public sealed class ExperimentConfiguration
         Check(TestLimit >= 0, "testLimit", TestLimit, "must be 0 (all) or positive");
         Check(!string.IsNullOrWhiteSpace(LogDirectory), "logDirectory", LogDirectory, "must name a folder");
         Check(Enum.IsDefined(Mode), "mode", Mode, "must be clean or denoising");
+        Check(Models.ModelCatalog.Names.Contains(Model, StringComparer.OrdinalIgnoreCase), "model", Model,
+            "must be one of " + string.Join(", ", Models.ModelCatalog.Names));
         Noise.Validate(Check);
         if (errors.Count > 0)
             throw new ConfigurationException($"{source}: invalid configuration:{Environment.NewLine}  " +

@@ -9,7 +9,7 @@ namespace ImageRestoration.Models;
 /// The presentation's convolutional autoencoder, layer for layer (NCHW):
 /// 1x28x28 -> encoder -> 8x4x4 codes -> decoder -> 1x28x28, 4,385 parameters.
 /// </summary>
-public sealed class Autoencoder : Module<Tensor, Tensor>
+public sealed class Autoencoder : RestorationModel
 {
     private readonly Sequential encoder;
     private readonly Sequential decoder;
@@ -38,55 +38,11 @@ public sealed class Autoencoder : Module<Tensor, Tensor>
     public Encoder Encoder { get; }
 
     /// <summary>The encoder's layers then the decoder's, for summaries.</summary>
-    public IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers =>
+    public override IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers =>
         encoder.named_children().Concat(decoder.named_children())
             .Select(c => (c.name, (Module<Tensor, Tensor>)c.module));
 
     public override Tensor forward(Tensor input) => decoder.forward(encoder.forward(input));
-
-    /// <summary>
-    /// Saves the weights atomically (a temporary file, then a rename), so an
-    /// interrupted save never leaves half a model. TorchSharp writes only
-    /// contiguous tensors, so the channels-last weights are re-strided for the
-    /// write and back afterwards; the values do not change.
-    /// </summary>
-    public void Save(string path)
-    {
-        var temporary = path + ".tmp";
-        using (no_grad())
-            foreach (var parameter in parameters().Where(p => p.dim() == 4))
-            {
-                using var contiguous = parameter.contiguous();
-                parameter.set_(contiguous);
-            }
-        try
-        {
-            save(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            ChannelsLastWeights.Apply(this);
-        }
-    }
-
-    /// <summary>Loads weights written by <see cref="Save"/>, ready to train or evaluate.</summary>
-    public static Autoencoder Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Model file {path} not found.", path);
-        var model = new Autoencoder();
-        try
-        {
-            model.load(path);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            model.Dispose();
-            throw new InvalidDataException($"{path} is not a saved {nameof(Autoencoder)}: {e.Message}", e);
-        }
-        ChannelsLastWeights.Apply(model);
-        return model;
-    }
 
     protected override void Dispose(bool disposing)
     {

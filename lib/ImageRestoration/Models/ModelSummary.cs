@@ -16,7 +16,7 @@ public sealed class ModelSummary
 
     public long TotalParameters => Layers.Sum(l => l.Parameters);
 
-    public static ModelSummary Of(Autoencoder model, int height = 28, int width = 28)
+    public static ModelSummary Of(RestorationModel model, int height = 28, int width = 28)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();

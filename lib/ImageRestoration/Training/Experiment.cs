@@ -6,11 +6,11 @@ using static TorchSharp.torch;
 namespace ImageRestoration.Training;
 
 /// <summary>What one experiment produced: the trained model, its history, the data it used and where it was saved.</summary>
-public sealed class ExperimentResult(ExperimentConfiguration configuration, Autoencoder model, TrainingHistory history,
+public sealed class ExperimentResult(ExperimentConfiguration configuration, RestorationModel model, TrainingHistory history,
     ImageDataset train, ImageDataset test, RunFolder runFolder) : IDisposable
 {
     public ExperimentConfiguration Configuration { get; } = configuration;
-    public Autoencoder Model { get; } = model;
+    public RestorationModel Model { get; } = model;
     public TrainingHistory History { get; } = history;
     public ImageDataset Train { get; } = train;
     public ImageDataset Test { get; } = test;
@@ -29,6 +29,7 @@ public static class Experiment
 {
     /// <summary>A name fixed by the configuration, so reruns of one experiment log to one place.</summary>
     public static string RunName(ExperimentConfiguration configuration) =>
+        (configuration.Model == ModelCatalog.Seed ? "" : configuration.Model.ToLowerInvariant() + "-") +
         (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
         $"-seed{configuration.Seed}";
 
@@ -48,12 +49,12 @@ public static class Experiment
         }
     }
 
-    /// <summary>A fresh seed model, its weights drawn from the configuration's seed.</summary>
-    public static Autoencoder CreateModel(ExperimentConfiguration configuration)
+    /// <summary>A fresh model of the configured kind, its weights drawn from the configuration's seed.</summary>
+    public static RestorationModel CreateModel(ExperimentConfiguration configuration)
     {
         Prepare(configuration);
         manual_seed(configuration.Seed);
-        return new Autoencoder();
+        return ModelCatalog.Create(configuration.Model);
     }
 
     /// <summary>Loads the data, builds the model, trains it as configured and saves the run folder.</summary>

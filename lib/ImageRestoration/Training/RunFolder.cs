@@ -60,13 +60,14 @@ public sealed class RunFolder(string path)
         }
     }
 
-    public void SaveModel(Autoencoder model)
+    public void SaveModel(RestorationModel model)
     {
         Directory.CreateDirectory(Path);
         model.Save(ModelFile);
     }
 
-    public Autoencoder LoadModel() => Autoencoder.Load(ModelFile);
+    /// <summary>The trained model, of the kind its saved configuration names.</summary>
+    public RestorationModel LoadModel() => RestorationModel.Load(ModelFile, LoadConfiguration().Model);
 
     /// <summary>Writes text to a temporary file in the same folder, then renames it over the target.</summary>
     public static void WriteAtomically(string path, string text)
