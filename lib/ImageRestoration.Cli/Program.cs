@@ -10,14 +10,36 @@ namespace ImageRestoration.Cli;
 /// <summary>The experiments from plain <c>dotnet</c> commands: the same library calls as the notebooks.</summary>
 public static class Program
 {
-    /// <summary>Exit code for bad configuration, bad data or a missing data set.</summary>
+    /// <summary>Exit code for bad configuration, bad data, a missing data set or a run folder in the way.</summary>
     public const int UsageError = 2;
 
-    public static int Main(string[] args) => BuildCommand(Console.Out, Console.Error).Parse(args).Invoke();
+    /// <summary>Exit code when training diverged (NaN or infinite loss).</summary>
+    public const int Diverged = 3;
 
-    public static RootCommand BuildCommand(TextWriter output, TextWriter error)
+    /// <summary>Exit code after Ctrl+C: the current batch finished and a checkpoint was written.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Keys a resumed run may change: anything else would make it a different experiment.</summary>
+    private static readonly string[] ResumableKeys = ["epochs", "verbosity", "threads"];
+
+    public static int Main(string[] args)
     {
-        var config = new Option<FileInfo?>("--config") { Description = "A JSON configuration file (see 'keys' for every key)." };
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl+C stops after this batch with a checkpoint; a second one kills at once.
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("\nStopping after this batch; writing a checkpoint (Ctrl+C again to kill at once).");
+            interrupt.Cancel();
+        };
+        return BuildCommand(Console.Out, Console.Error, interrupt.Token).Parse(args)
+            .Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    public static RootCommand BuildCommand(TextWriter output, TextWriter error, CancellationToken interrupt = default)
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "A JSON configuration file (keys below)." };
         var set = new Option<string[]>("--set")
         {
             Description = "Override a configuration value, as key=value (repeatable), e.g. --set epochs=5 --set noise.factor=0.3.",
@@ -25,21 +47,45 @@ public static class Program
             AllowMultipleArgumentsPerToken = false,
         };
         var epochs = new Option<int?>("--epochs") { Description = "Shortcut for --set epochs=N." };
-        var data = new Option<string?>("--data") { Description = $"Folder with the MNIST-family files (else {DataLocator.EnvironmentVariable}, the cache, a download)." };
+        var data = new Option<string?>("--data")
+            { Description = $"Folder with the MNIST-family files (else {DataLocator.EnvironmentVariable}, the cache, a download)." };
+        var resume = new Option<DirectoryInfo?>("--resume")
+            { Description = $"Continue the run in this folder from its checkpoint (only {string.Join(", ", ResumableKeys)} may be changed)." };
+        var force = new Option<bool>("--force") { Description = "Start over even if the run folder already holds a run." };
 
-        var train = new Command("train", "Train the seed autoencoder (clean x->x, or denoising with --set mode=denoising) and save the run folder.")
-            { config, set, epochs, data };
+        var train = new Command("train", "Train a model (clean x->x, or denoising with --set mode=denoising) into its run folder " +
+                                         "(logDirectory/run name): configuration, checkpoint every epoch, history, model, metrics, TensorBoard events." +
+                                         Environment.NewLine + Environment.NewLine + KeyTable())
+            { config, set, epochs, data, resume, force };
         train.SetAction(parsed => Guarded(error, () =>
         {
-            var configuration = Resolve(parsed.GetValue(config), parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data));
-            return Train(configuration, output);
+            var overrides = Overrides(parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data));
+            if (parsed.GetValue(resume) is { } folder)
+            {
+                var runFolder = new RunFolder(folder.FullName);
+                if (!File.Exists(runFolder.ConfigurationFile))
+                    throw new ConfigurationException($"{runFolder} is not a run folder: {runFolder.ConfigurationFile} is missing.");
+                var fixedKey = overrides.Select(o => o.Split('=')[0].Trim())
+                    .FirstOrDefault(k => !ResumableKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
+                if (fixedKey is not null || parsed.GetValue(config) is not null)
+                    throw new ConfigurationException(
+                        $"A resumed run keeps its configuration: '{fixedKey ?? "--config"}' cannot change (only {string.Join(", ", ResumableKeys)} can).");
+                return Train(runFolder.LoadConfiguration().With(overrides), runFolder, resume: true, output, interrupt);
+            }
+            var configuration = (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration())
+                .With(overrides);
+            var target = RunFolder.For(configuration);
+            if (target.HasRun && !parsed.GetValue(force))
+                throw new ConfigurationException($"{target} already holds a run. Continue it with --resume {target}, " +
+                                                 "start over with --force, or choose another logDirectory or seed.");
+            return Train(configuration, target, resume: false, output, interrupt);
         }));
 
-        var summary = new Command("summary", "Print the seed model's layers, output shapes and parameter count.");
-        summary.SetAction(_ => Guarded(error, () =>
+        var summary = new Command("summary", "Print a model's layers, output shapes and parameter count (--set model=NAME).") { set };
+        summary.SetAction(parsed => Guarded(error, () =>
         {
-            TorchRuntime.Initialize();
-            using var model = new Autoencoder();
+            var configuration = new ExperimentConfiguration().With(parsed.GetValue(set) ?? []);
+            using var model = Experiment.CreateModel(configuration);
             output.WriteLine(ModelSummary.Of(model));
             return 0;
         }));
@@ -47,53 +93,67 @@ public static class Program
         var keys = new Command("keys", "List every configuration key with its default and meaning.");
         keys.SetAction(_ =>
         {
-            foreach (var key in new ExperimentConfiguration().Keys())
-                output.WriteLine($"{key.Name,-20} {key.Value,-10} {key.Type,-28} {key.Description}");
+            output.WriteLine(KeyTable());
             return 0;
         });
 
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.") { train, summary, keys };
     }
 
-    private static ExperimentConfiguration Resolve(FileInfo? file, string[]? overrides, int? epochs, string? data)
+    private static string KeyTable() =>
+        "Configuration keys (default, type, meaning):" + Environment.NewLine +
+        string.Join(Environment.NewLine, new ExperimentConfiguration().Keys()
+            .Select(k => $"  {k.Name,-16} {k.Value,-8} {k.Type,-32} {k.Description}"));
+
+    private static List<string> Overrides(string[]? set, int? epochs, string? data)
     {
-        var configuration = file is null ? new ExperimentConfiguration() : ExperimentConfiguration.Load(file.FullName);
-        var all = (overrides ?? []).ToList();
+        var all = (set ?? []).ToList();
         if (epochs is not null) all.Add($"epochs={epochs}");
         if (data is not null) all.Add($"dataDirectory={data}");
-        return configuration.With(all);
+        return all;
     }
 
-    private static int Train(ExperimentConfiguration configuration, TextWriter output)
+    private static int Train(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter output, CancellationToken interrupt)
     {
-        var runFolder = RunFolder.For(configuration);
-        output.WriteLine($"Training {Experiment.RunName(configuration)}: {configuration.Epochs} epochs, batch {configuration.BatchSize}, " +
-                         $"{(configuration.Threads > 0 ? configuration.Threads : TorchSharp.torch.get_num_threads())} threads; run folder {runFolder}");
+        output.WriteLine($"{(resume ? "Resuming" : "Training")} {Experiment.RunName(configuration)}: {configuration.Epochs} epochs, " +
+                         $"batch {configuration.BatchSize}, model {configuration.Model}; run folder {folder}");
         // Redraw the progress line in place only on a terminal.
         var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        using var result = Experiment.Run(configuration, new TrainingProgress(output, configuration.Verbosity, configuration.Epochs, live), output);
-
-        var last = result.History.Last!;
-        output.WriteLine($"Trained on {result.Train.Count} images from {result.Train.Source}, validated on {result.Test.Count}.");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
-            $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
-        output.WriteLine($"Saved model, history and configuration to {runFolder}; TensorBoard: tensorboard --logdir {configuration.LogDirectory}");
-        return 0;
+        var progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs, live);
+        try
+        {
+            using var result = Experiment.Train(configuration, folder, resume, progress, output, interrupt);
+            var last = result.History.Last!;
+            output.WriteLine($"Trained on {result.Train.Count} images from {result.Train.Source}, validated on {result.Test.Count}.");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
+                $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
+            output.WriteLine($"Saved to {folder}; TensorBoard: tensorboard --logdir {configuration.LogDirectory}");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            output.WriteLine($"Interrupted: checkpoint written. Continue with: train --resume {folder}");
+            return Interrupted;
+        }
     }
 
-    /// <summary>Known failures print one clear line and exit with <see cref="UsageError"/>; anything else is a bug and keeps its stack trace.</summary>
+    /// <summary>Known failures print one clear line and a known exit code; anything else is a bug and keeps its stack trace.</summary>
     private static int Guarded(TextWriter error, Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (Exception e) when (e is ConfigurationException or DataNotFoundException or InvalidDataException or FileNotFoundException
-                                      or TrainingDivergedException)
+        catch (Exception e) when (e is ConfigurationException or DataNotFoundException or InvalidDataException or FileNotFoundException)
         {
             error.WriteLine("error: " + e.Message);
             return UsageError;
+        }
+        catch (TrainingDivergedException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return Diverged;
         }
     }
 }

@@ -18,15 +18,41 @@ public static class ChannelsLastWeights
     /// a model and before creating its optimizer (the optimizer's state must
     /// be made with the same strides).
     /// </summary>
-    public static void Apply(nn.Module model)
+    public static void Apply(nn.Module model) => Restride(model.parameters());
+
+    /// <summary>
+    /// Runs <paramref name="write"/> with the given tensors re-strided to
+    /// contiguous (TorchSharp serialises only contiguous tensors), then puts
+    /// every 4-D one back to channels-last. The values never change.
+    /// </summary>
+    public static void WhileContiguous(IEnumerable<Tensor> tensors, Action write)
+    {
+        var all = tensors.ToList();
+        using (no_grad())
+            foreach (var tensor in all)
+            {
+                using var contiguous = tensor.contiguous();
+                tensor.set_(contiguous);
+            }
+        try
+        {
+            write();
+        }
+        finally
+        {
+            Restride(all);
+        }
+    }
+
+    private static void Restride(IEnumerable<Tensor> tensors)
     {
         using var _ = no_grad();
-        foreach (var parameter in model.parameters())
+        foreach (var tensor in tensors)
         {
-            if (parameter.dim() != 4) continue;
-            using var nhwc = parameter.permute(0, 2, 3, 1).contiguous();
+            if (tensor.dim() != 4) continue;
+            using var nhwc = tensor.permute(0, 2, 3, 1).contiguous();
             using var strided = nhwc.permute(0, 3, 1, 2);
-            parameter.set_(strided);
+            tensor.set_(strided);
         }
     }
 

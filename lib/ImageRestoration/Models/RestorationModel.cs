@@ -21,21 +21,8 @@ public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(nam
     public void Save(string path)
     {
         var temporary = path + ".tmp";
-        using (no_grad())
-            foreach (var parameter in parameters().Where(p => p.dim() == 4))
-            {
-                using var contiguous = parameter.contiguous();
-                parameter.set_(contiguous);
-            }
-        try
-        {
-            save(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            ChannelsLastWeights.Apply(this);
-        }
+        ChannelsLastWeights.WhileContiguous(parameters(), () => save(temporary));
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>Loads weights written by <see cref="Save"/> into a fresh model of the named kind, ready to train or evaluate.</summary>

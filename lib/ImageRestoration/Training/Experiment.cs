@@ -57,26 +57,54 @@ public static class Experiment
         return ModelCatalog.Create(configuration.Model);
     }
 
-    /// <summary>Loads the data, builds the model, trains it as configured and saves the run folder.</summary>
-    public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null)
+    /// <summary>Loads the data, builds the model, trains it as configured and saves its run folder.</summary>
+    public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null,
+        CancellationToken cancellation = default) =>
+        Train(configuration, RunFolder.For(configuration), resume: false, progress, log, cancellation);
+
+    /// <summary>
+    /// Trains into <paramref name="folder"/>: from the start, or with
+    /// <paramref name="resume"/> from its checkpoint. The checkpoint and the
+    /// history are rewritten after every epoch; the model and metrics.json at
+    /// the end. A cancelled run keeps a checkpoint and throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static ExperimentResult Train(ExperimentConfiguration configuration, RunFolder folder, bool resume,
+        TrainingProgress? progress = null, TextWriter? log = null, CancellationToken cancellation = default)
     {
         configuration.Validate();
+        if (resume && !File.Exists(folder.CheckpointFile))
+            throw new FileNotFoundException($"{folder} holds no checkpoint to resume from ({folder.CheckpointFile}).", folder.CheckpointFile);
         Prepare(configuration);
         var (train, test) = LoadData(configuration, log);
         var model = CreateModel(configuration);
-        var folder = RunFolder.For(configuration);
-        var trainer = new Trainer(model, configuration,
-            configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create() : null)
-        {
-            Progress = progress,
-            TensorBoardDirectory = folder.TensorBoardDirectory,
-        };
         try
         {
+            using var trainer = new Trainer(model, configuration,
+                configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create() : null)
+            {
+                Progress = progress,
+                TensorBoardDirectory = folder.TensorBoardDirectory,
+                CheckpointFile = folder.CheckpointFile,
+                EpochCompleted = folder.SaveHistory,
+            };
+            if (resume)
+            {
+                trainer.Resume(folder.CheckpointFile);
+                log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
+            }
             folder.SaveConfiguration(configuration);
-            trainer.Fit(train.Images, test.Images);
-            folder.SaveHistory(trainer.History);
+            try
+            {
+                trainer.Fit(train.Images, test.Images, cancellation);
+            }
+            finally
+            {
+                folder.SaveHistory(trainer.History);
+            }
             folder.SaveModel(model);
+            folder.SaveMetrics(Metrics(configuration, model, trainer.History, train, test));
+            return new ExperimentResult(configuration, model, trainer.History, train, test, folder);
         }
         catch
         {
@@ -85,7 +113,6 @@ public static class Experiment
             test.Dispose();
             throw;
         }
-        return new ExperimentResult(configuration, model, trainer.History, train, test, folder);
     }
 
     /// <summary>
@@ -103,6 +130,14 @@ public static class Experiment
         log?.WriteLine($"Loading the finished run from {folder}");
         var (train, test) = LoadData(configuration, log);
         return new ExperimentResult(configuration, folder.LoadModel(), folder.LoadHistory(), train, test, folder);
+    }
+
+    private static FinalMetrics Metrics(ExperimentConfiguration configuration, RestorationModel model, TrainingHistory history,
+        ImageDataset train, ImageDataset test)
+    {
+        var last = history.Last!;
+        return new FinalMetrics(configuration.Model, model.parameters().Sum(p => p.numel()), last.Epoch, train.Count, test.Count,
+            last.TrainLoss, last.ValidationLoss, last.ValidationMse, history.Epochs.Average(e => e.Seconds));
     }
 
     private static void Prepare(ExperimentConfiguration configuration)

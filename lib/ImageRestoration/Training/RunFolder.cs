@@ -18,6 +18,8 @@ public sealed class RunFolder(string path)
     public string HistoryJsonFile => File("history.json");
     public string HistoryCsvFile => File("history.csv");
     public string ModelFile => File("model.bin");
+    public string CheckpointFile => File("checkpoint.bin");
+    public string MetricsFile => File("metrics.json");
 
     /// <summary>TensorBoard reads event files from the run folder itself: <c>tensorboard --logdir LOGDIRECTORY</c>.</summary>
     public string TensorBoardDirectory => Path;
@@ -31,6 +33,15 @@ public sealed class RunFolder(string path)
     /// <summary>True when a finished model, its history and its configuration are all there.</summary>
     public bool HasTrainedModel =>
         System.IO.File.Exists(ModelFile) && System.IO.File.Exists(HistoryJsonFile) && System.IO.File.Exists(ConfigurationFile);
+
+    /// <summary>True when the folder holds anything a run wrote, which a new run would overwrite.</summary>
+    public bool HasRun => System.IO.File.Exists(CheckpointFile) || System.IO.File.Exists(ModelFile);
+
+    public void SaveMetrics(FinalMetrics metrics)
+    {
+        Directory.CreateDirectory(Path);
+        WriteAtomically(MetricsFile, metrics.ToJson());
+    }
 
     public void SaveConfiguration(ExperimentConfiguration configuration)
     {
