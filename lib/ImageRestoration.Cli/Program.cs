@@ -97,7 +97,8 @@ public static class Program
             return 0;
         });
 
-        return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.") { train, summary, keys };
+        return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
+            { train, summary, keys, BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data) };
     }
 
     private static string KeyTable() =>
@@ -139,7 +140,7 @@ public static class Program
     }
 
     /// <summary>Known failures print one clear line and a known exit code; anything else is a bug and keeps its stack trace.</summary>
-    private static int Guarded(TextWriter error, Func<int> action)
+    internal static int Guarded(TextWriter error, Func<int> action)
     {
         try
         {

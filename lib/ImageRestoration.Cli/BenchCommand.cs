@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ImageRestoration.Benchmarks;
+using ImageRestoration.Data;
+
+namespace ImageRestoration.Cli;
+
+/// <summary>
+/// <c>bench</c>: training and inference throughput, time per epoch and memory
+/// of the seed model at each thread count, for TorchSharp and for the same
+/// model in PyTorch, each measurement in a fresh process (so thread settings
+/// and peak memory are its own), alternating over rounds.
+/// </summary>
+internal static class BenchCommand
+{
+    private const string WorkerName = "bench-worker";
+    private const string PyTorchScript = "bench/pytorch_autoencoder.py";
+
+    public static Command Create(TextWriter output, TextWriter error, Option<string?> data)
+    {
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of alternating measurements; the report gives medians.", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int[]>("--threads") { Description = "Thread counts to measure.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var epochs = new Option<int>("--epochs") { Description = "Full training epochs per measurement (after a warm-up).", DefaultValueFactory = _ => 2 };
+        var batch = new Option<int>("--inference-batch") { Description = "Images per inference batch.", DefaultValueFactory = _ => 1000 };
+        var python = new Option<string>("--python") { Description = "The Python with PyTorch (Debian's python3-torch); 'none' skips PyTorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table and the raw measurements (JSON lines) here." };
+        var command = new Command("bench", "Measure training and inference throughput and memory against PyTorch on this machine.")
+            { rounds, threads, epochs, batch, python, report, data };
+        command.SetAction(parsed => Program.Guarded(error, () =>
+        {
+            if (parsed.GetValue(rounds) < 1 || parsed.GetValue(epochs) < 1 || parsed.GetValue(batch) < 1 || parsed.GetValue(threads)!.Any(t => t < 1))
+                throw new Configuration.ConfigurationException("--rounds, --epochs, --inference-batch and --threads must be positive.");
+            var directory = DataLocator.Resolve(parsed.GetValue(data), log: output);
+            var pythonPath = parsed.GetValue(python)!;
+            string[] frameworks = pythonPath == "none" ? [BenchmarkReport.TorchSharp] : [BenchmarkReport.TorchSharp, "PyTorch"];
+            var common = new[] { "--data", directory, "--epochs", parsed.GetValue(epochs).ToString(), "--inference-batch", parsed.GetValue(batch).ToString() };
+            var result = new BenchmarkReport();
+            foreach (var (round, t, framework) in BenchmarkReport.Plan(parsed.GetValue(rounds), parsed.GetValue(threads)!, frameworks))
+            {
+                var (file, arguments) = framework == BenchmarkReport.TorchSharp
+                    ? Self([WorkerName, "--threads", t.ToString(), .. common])
+                    : (pythonPath, [Path.Combine(AppContext.BaseDirectory, PyTorchScript), "--threads", t.ToString(), .. common]);
+                var measurement = RunWorker(file, arguments, $"{framework} at {t} thread(s)");
+                result.Measurements.Add(measurement);
+                output.WriteLine($"round {round}: {measurement.Framework,-18} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
+                                 $"{measurement.EpochSeconds:F1} s/epoch, inference {measurement.InferenceImagesPerSecond:F0} img/s, peak {measurement.PeakMemoryMiB:F0} MiB");
+            }
+            var markdown = result.ToMarkdown();
+            output.WriteLine();
+            output.Write(markdown);
+            if (parsed.GetValue(report) is { } file2)
+            {
+                File.WriteAllText(file2.FullName, markdown);
+                File.WriteAllLines(Path.ChangeExtension(file2.FullName, ".jsonl"), result.Measurements.Select(m => m.ToLine()));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The hidden worker: one TorchSharp measurement in this process, printed as one RESULT line.</summary>
+    public static Command CreateWorker(TextWriter output, Option<string?> data)
+    {
+        var threads = new Option<int>("--threads") { Required = true };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 2 };
+        var batch = new Option<int>("--inference-batch") { DefaultValueFactory = _ => 1000 };
+        var command = new Command(WorkerName, "One TorchSharp measurement (used by bench).") { Hidden = true };
+        command.Options.Add(threads);
+        command.Options.Add(epochs);
+        command.Options.Add(batch);
+        command.Options.Add(data);
+        command.SetAction(parsed =>
+        {
+            var directory = DataLocator.Resolve(parsed.GetValue(data));
+            output.WriteLine(TorchSharpWorker.Measure(directory, parsed.GetValue(threads), parsed.GetValue(epochs), parsed.GetValue(batch)).ToLine());
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>How to start this program again: through dotnet when it runs as a .dll, else its own executable.</summary>
+    private static (string File, string[] Arguments) Self(string[] arguments)
+    {
+        var process = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? (process, [typeof(Program).Assembly.Location, .. arguments])
+            : (process, arguments);
+    }
+
+    private static BenchmarkMeasurement RunWorker(string file, IEnumerable<string> arguments, string name)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidDataException($"The {name} worker ({file}) exited with {process.ExitCode}:{Environment.NewLine}{stdout}{stderr.Result}");
+        return BenchmarkMeasurement.FromOutput(stdout, name);
+    }
+}

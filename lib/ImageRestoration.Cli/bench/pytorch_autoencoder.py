@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""The presentation's autoencoder in PyTorch, measured the way the
+`bench-worker` command measures the TorchSharp one (same layers, initialisation,
+optimiser, per-batch work, warm-up and timings), for `image-restoration bench`.
+Prints one line: RESULT {json}. Run with Debian's python3-torch (/usr/bin/python3).
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def read_idx(directory, name):
+    for path in (os.path.join(directory, name + ".gz"), os.path.join(directory, name)):
+        if os.path.exists(path):
+            with open(path, "rb") as raw:
+                data = raw.read()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            rank = data[3]
+            dims = struct.unpack(">" + "i" * rank, data[4:4 + 4 * rank])
+            return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+    raise FileNotFoundError(f"{name}(.gz) not found in {directory}")
+
+
+def images(directory, name):
+    array = read_idx(directory, name)
+    return torch.from_numpy(array.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
+
+
+class Autoencoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding="same"), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+            nn.Conv2d(16, 8, 3, padding="same"), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+            nn.Conv2d(8, 8, 3, padding="same"), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True))
+        self.decoder = nn.Sequential(
+            nn.Conv2d(8, 8, 3, padding="same"), nn.ReLU(), nn.Upsample(scale_factor=2),
+            nn.Conv2d(8, 8, 3, padding="same"), nn.ReLU(), nn.Upsample(scale_factor=2),
+            nn.Conv2d(8, 16, 3), nn.ReLU(), nn.Upsample(scale_factor=2),
+            nn.Conv2d(16, 1, 3, padding="same"), nn.Sigmoid())
+        for module in self.modules():
+            if isinstance(module, nn.Conv2d):
+                nn.init.xavier_uniform_(module.weight)
+                nn.init.zeros_(module.bias)
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
+def rss_mib(key="VmRSS:"):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def train(train_images, validation, epochs, batch_size=128, memory=None):
+    torch.manual_seed(42)
+    model = Autoencoder()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    generator = torch.Generator().manual_seed(42)
+    count = train_images.shape[0]
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        order = torch.randperm(count, generator=generator)
+        loss_sum = mse_sum = 0.0
+        for first in range(0, count, batch_size):
+            target = train_images.index_select(0, order[first:first + batch_size])
+            output = model(target)
+            if not bool(torch.isfinite(output).all()):
+                raise RuntimeError("diverged")
+            loss = F.binary_cross_entropy(output, target)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.item() * target.shape[0]
+            with torch.no_grad():
+                mse_sum += F.mse_loss(output, target).item() * target.shape[0]
+        model.eval()
+        with torch.no_grad():
+            F.binary_cross_entropy(model(validation), validation).item()
+        seconds.append(time.perf_counter() - start)
+        if memory is not None:
+            memory.append(rss_mib())
+    return model, seconds
+
+
+def inference_images_per_second(model, test_images, batch):
+    model.eval()
+    count = test_images.shape[0]
+
+    def one_pass():
+        start = time.perf_counter()
+        with torch.inference_mode():
+            for first in range(0, count, batch):
+                model(test_images[first:first + batch])
+        return count / (time.perf_counter() - start)
+
+    one_pass()
+    return sorted(one_pass() for _ in range(3))[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--inference-batch", type=int, default=1000)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    train_images = images(args.data, "train-images-idx3-ubyte")
+    test_images = images(args.data, "t10k-images-idx3-ubyte")
+    token = test_images[:128]
+    train(train_images[:2560], token, 1)
+    memory = []
+    model, seconds = train(train_images, token, args.epochs, memory=memory)
+    epoch_seconds = sorted(seconds)[len(seconds) // 2]
+    result = {
+        "framework": f"PyTorch {torch.__version__}",
+        "threads": args.threads,
+        "train_images_per_second": train_images.shape[0] / epoch_seconds,
+        "epoch_seconds": epoch_seconds,
+        "inference_images_per_second": inference_images_per_second(model, test_images, args.inference_batch),
+        "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "memory_after_epoch_mib": memory,
+    }
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
