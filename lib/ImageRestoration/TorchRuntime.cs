@@ -25,6 +25,7 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (initialized) return;
+            KeepLargeAllocations();
             foreach (var directory in CandidateDirectories())
             {
                 if (!NativeLibraries.All(name => File.Exists(Path.Combine(directory, name)))) continue;
@@ -45,6 +46,33 @@ public static class TorchRuntime
             initialized = true;
         }
     }
+
+    /// <summary>
+    /// glibc serves every allocation above 128 KiB-32 MiB (its adaptive mmap
+    /// threshold) with a fresh mmap and returns it with munmap, so each batch's
+    /// activations (6 MB at batch 128) page-fault in anew: measured here, 20-45%
+    /// of inference time. Keeping such blocks in the heap lets later batches
+    /// reuse warm pages. Memory stays bounded by the largest working set.
+    /// </summary>
+    private static void KeepLargeAllocations()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            mallopt(MmapThreshold, 32 << 20); // the largest value glibc accepts on 64-bit
+            mallopt(TrimThreshold, 256 << 20);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl, for example): keep its defaults.
+        }
+    }
+
+    private const int TrimThreshold = -1;
+    private const int MmapThreshold = -3;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int mallopt(int parameter, int value);
 
     /// <summary>The directory the native libtorch was loaded from, read from the process's memory map.</summary>
     public static string? LoadedLibTorchDirectory()
