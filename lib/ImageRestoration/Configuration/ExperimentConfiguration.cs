@@ -54,7 +54,7 @@ public sealed class ExperimentConfiguration
     [Description("Folder with the four MNIST-family files; empty: IMAGE_RESTORATION_DATA, the cache, then a download.")]
     public string? DataDirectory { get; set; }
 
-    [Description("Folder for TensorBoard logs, one subfolder per run.")]
+    [Description("Folder of run folders (configuration, checkpoint, history, model, TensorBoard events), one per run.")]
     public string LogDirectory { get; set; } = "runs";
 
     [Description("Which model to train: seed (the presentation's autoencoder); see ModelCatalog.")]
@@ -158,6 +158,7 @@ public sealed class ExperimentConfiguration
     {
         null => "(empty)",
         string s => $"'{s}'",
+        bool b => b ? "true" : "false",
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         Enum e => ConfigurationKeys.EnumName(e),
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
