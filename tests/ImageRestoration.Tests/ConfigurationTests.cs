@@ -66,7 +66,7 @@ public sealed class ConfigurationTests : IDisposable
 
     [Theory]
     [InlineData("epochs=abc", "epochs = 'abc': not a valid whole number")]
-    [InlineData("noise.kind=blur", "noise.kind = 'blur'")]
+    [InlineData("noise.kind=fog", "noise.kind = 'fog'")]
     [InlineData("noise.clip=maybe", "noise.clip = 'maybe'")]
     [InlineData("epoch=5", "Unknown configuration key 'epoch'")]
     [InlineData("noise=5", "Unknown configuration key 'noise'")]
