@@ -82,12 +82,12 @@ public sealed class ConfigurationTests : IDisposable
     public void UnknownJsonKeyIsNamedWithTheFile()
     {
         var path = temp.File("bad.json");
-        File.WriteAllText(path, """{ "epochs": 5, "noise": { "sigma": 0.3 } }""");
+        File.WriteAllText(path, """{ "epochs": 5, "noise": { "std": 0.3 } }""");
 
         var error = Assert.Throws<ConfigurationException>(() => ExperimentConfiguration.Load(path));
 
         Assert.Contains(path, error.Message);
-        Assert.Contains("sigma", error.Message);
+        Assert.Contains("std", error.Message);
     }
 
     [Fact]
