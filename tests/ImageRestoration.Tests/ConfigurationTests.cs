@@ -66,7 +66,7 @@ public sealed class ConfigurationTests : IDisposable
 
     [Theory]
     [InlineData("epochs=abc", "epochs = 'abc': not a valid whole number")]
-    [InlineData("noise.kind=blur", "noise.kind = 'blur'")]
+    [InlineData("noise.kind=fog", "noise.kind = 'fog'")]
     [InlineData("noise.clip=maybe", "noise.clip = 'maybe'")]
     [InlineData("epoch=5", "Unknown configuration key 'epoch'")]
     [InlineData("noise=5", "Unknown configuration key 'noise'")]
@@ -82,12 +82,12 @@ public sealed class ConfigurationTests : IDisposable
     public void UnknownJsonKeyIsNamedWithTheFile()
     {
         var path = temp.File("bad.json");
-        File.WriteAllText(path, """{ "epochs": 5, "noise": { "sigma": 0.3 } }""");
+        File.WriteAllText(path, """{ "epochs": 5, "noise": { "std": 0.3 } }""");
 
         var error = Assert.Throws<ConfigurationException>(() => ExperimentConfiguration.Load(path));
 
         Assert.Contains(path, error.Message);
-        Assert.Contains("sigma", error.Message);
+        Assert.Contains("std", error.Message);
     }
 
     [Fact]

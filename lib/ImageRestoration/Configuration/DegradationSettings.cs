@@ -6,7 +6,7 @@ namespace ImageRestoration.Configuration;
 /// <summary>Which degradation a denoising experiment applies, and how strongly.</summary>
 public sealed class DegradationSettings
 {
-    [Description("gaussian, salt-and-pepper or mask (missing pixels).")]
+    [Description("gaussian, salt-and-pepper, mask (missing pixels), square-mask (a lost square: inpainting) or blur.")]
     public DegradationKind Kind { get; set; } = DegradationKind.Gaussian;
 
     [Description("Gaussian noise: standard deviation added (the presentation's noise_factor).")]
@@ -18,19 +18,29 @@ public sealed class DegradationSettings
     [Description("Gaussian noise: true clips into [0,1], false rescales each image into [0,1].")]
     public bool Clip { get; set; } = true;
 
+    [Description("Square mask: the lost square's side in pixels.")]
+    public int Size { get; set; } = 8;
+
+    [Description("Blur: the Gaussian blur's standard deviation in pixels.")]
+    public double Sigma { get; set; } = 1.5;
+
     public Degradation Create() => Kind switch
     {
         DegradationKind.Gaussian => new GaussianNoise(Factor, Clip ? NoiseNormalisation.Clip : NoiseNormalisation.Rescale),
         DegradationKind.SaltAndPepper => new SaltAndPepper(Amount),
         DegradationKind.Mask => new RandomMask(Amount),
+        DegradationKind.SquareMask => new SquareMask(Size),
+        DegradationKind.Blur => new Blur(Sigma),
         _ => throw new ConfigurationException($"noise.kind = {Kind}: unknown degradation."),
     };
 
     internal void Validate(Action<bool, string, object?, string> check)
     {
-        check(Enum.IsDefined(Kind), "noise.kind", Kind, "must be gaussian, salt-and-pepper or mask");
+        check(Enum.IsDefined(Kind), "noise.kind", Kind, "must be gaussian, salt-and-pepper, mask, square-mask or blur");
         check(double.IsFinite(Factor) && Factor is >= 0 and <= 2, "noise.factor", Factor, "must be between 0 and 2");
         check(double.IsFinite(Amount) && Amount is >= 0 and <= 1, "noise.amount", Amount, "must be between 0 and 1");
+        check(Size is >= 1 and <= 28, "noise.size", Size, "must be between 1 and 28 pixels");
+        check(double.IsFinite(Sigma) && Sigma is > 0 and <= 5, "noise.sigma", Sigma, "must be above 0 and at most 5 pixels");
     }
 }
 
@@ -39,4 +49,6 @@ public enum DegradationKind
     Gaussian,
     SaltAndPepper,
     Mask,
+    SquareMask,
+    Blur,
 }

@@ -6,9 +6,21 @@ public static class ModelCatalog
     /// <summary>The presentation's 4,385-parameter autoencoder.</summary>
     public const string Seed = "seed";
 
+    /// <summary>The seed's topology with every layer's filters multiplied (see <see cref="WideAutoencoder"/>).</summary>
+    public const string Wide = "wide";
+
+    /// <summary>A small U-Net: the encoder/decoder with skip connections (see <see cref="UNet"/>).</summary>
+    public const string UNet = "unet";
+
+    /// <summary>The same U-Net with half the filters (8 at full resolution): 10,001 parameters, near the seed's budget.</summary>
+    public const string UNetSmall = "unet-small";
+
     private static readonly Dictionary<string, Func<RestorationModel>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         [Seed] = () => new Autoencoder(),
+        [Wide] = () => new WideAutoencoder(),
+        [UNet] = () => new Models.UNet(),
+        [UNetSmall] = () => new Models.UNet(channels: 8),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using ImageRestoration.Baselines;
+using ImageRestoration.Configuration;
+using ImageRestoration.Degradations;
+using ImageRestoration.Models;
+using ImageRestoration.Training;
+using static TorchSharp.torch;
+
+namespace ImageRestoration.Evaluation;
+
+/// <summary>What a study runs besides its configuration: the lists it goes through and where it writes.</summary>
+public sealed record StudyOptions
+{
+    /// <summary>Noise sweep: the Gaussian noise factors the model (trained at the configuration's factor) is evaluated at.</summary>
+    public IReadOnlyList<double> NoiseLevels { get; init; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+    /// <summary>Capacity study: the models compared, by catalog name.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [ModelCatalog.Seed, ModelCatalog.Wide, ModelCatalog.UNetSmall, ModelCatalog.UNet];
+
+    /// <summary>Degradation study: the degradations a model is trained on, each with the configuration's strength for it.</summary>
+    public IReadOnlyList<DegradationKind> Degradations { get; init; } = Enum.GetValues<DegradationKind>();
+
+    /// <summary>The classical baselines scored beside the models.</summary>
+    public Func<IReadOnlyList<Restorer>> Baselines { get; init; } = BaselineCatalog.Standard;
+
+    /// <summary>Reuse a finished run of the same configuration from the log directory instead of training again (<see cref="Experiment.LoadOrRun"/>).</summary>
+    public bool ReuseFinishedRuns { get; init; } = true;
+
+    /// <summary>Where the JSON and Markdown go: null for <c>LOGDIRECTORY/studies</c>, empty for nowhere.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Training progress; null prints to the console at the configuration's verbosity.</summary>
+    public TrainingProgress? Progress { get; init; }
+
+    /// <summary>One line per step of the study (training, loading, scoring); null is silent.</summary>
+    public TextWriter? Log { get; init; }
+
+    public int EvaluationBatchSize { get; init; } = Evaluator.DefaultBatchSize;
+}
+
+/// <summary>
+/// The evaluations of issue 4, one call each, from an experiment
+/// configuration: its epochs, batch size, seed, threads, trainLimit and
+/// testLimit set the budget (the presentation's full run: epochs=20 or more,
+/// trainLimit=0 and testLimit=0 for all 60,000 / 10,000 images), its model
+/// and noise the defaults. Every model is trained through
+/// <see cref="Experiment"/>, so each lands in its usual run folder under the
+/// log directory and a later study (or notebook) reuses it. Test images are
+/// degraded once with the configuration's seed + 1, exactly the trainer's
+/// validation inputs, and every restorer is scored on those same images.
+/// <code>
+/// var table = Studies.Run("baselines", new ExperimentConfiguration().With("epochs=20", "verbosity=2"));
+/// Console.WriteLine(table.ToMarkdown());   // also saved as runs/studies/baselines.{json,md}
+/// </code>
+/// </summary>
+public static class Studies
+{
+    /// <summary>Noisy input, each baseline, the model trained clean and the model trained on the configured noise.</summary>
+    public const string Baselines = "baselines";
+
+    /// <summary>The model trained at the configured Gaussian factor, and the baselines, evaluated at factors 0.1 to 0.9.</summary>
+    public const string NoiseSweep = "noise-sweep";
+
+    /// <summary>The model trained on each degradation in turn, against the baselines on the same images.</summary>
+    public const string Degradations = "degradations";
+
+    /// <summary>Several models trained with the same budget: parameters, epoch time, PSNR/SSIM, train/test gap.</summary>
+    public const string Capacity = "capacity";
+
+    public static IReadOnlyList<string> Names { get; } = [Baselines, NoiseSweep, Degradations, Capacity];
+
+    /// <summary>Runs the named study and saves its table (see <see cref="StudyOptions.OutputDirectory"/>).</summary>
+    public static StudyTable Run(string name, ExperimentConfiguration configuration, StudyOptions? options = null) =>
+        name.ToLowerInvariant() switch
+        {
+            Baselines => RunBaselines(configuration, options),
+            NoiseSweep => RunNoiseSweep(configuration, options),
+            Degradations => RunDegradations(configuration, options),
+            Capacity => RunCapacity(configuration, options),
+            _ => throw new ArgumentException($"Unknown study '{name}'; known studies: {string.Join(", ", Names)}.", nameof(name)),
+        };
+
+    public static StudyTable RunBaselines(ExperimentConfiguration configuration, StudyOptions? options = null)
+    {
+        options ??= new StudyOptions();
+        var clock = Stopwatch.StartNew();
+        var noisyConfiguration = Derive(configuration, "mode=denoising");
+        var degradation = noisyConfiguration.Noise.Create();
+        var rows = new List<StudyRow>();
+        int trainCount, testCount;
+        using (var noisy = Train(noisyConfiguration, options))
+        {
+            (trainCount, testCount) = (noisy.Train.Count, noisy.Test.Count);
+            using var degraded = Evaluator.Degrade(noisy.Test.Images, degradation, configuration.Seed + 1);
+            rows.AddRange(ScoreInputAndBaselines(degraded, noisy.Test.Images, degradation.Name, options));
+            rows.Add(ScoreModel(noisy, degraded, degradation.Name, options));
+        }
+        using (var clean = Train(Derive(configuration, "mode=clean"), options))
+        {
+            using var degraded = Evaluator.Degrade(clean.Test.Images, degradation, configuration.Seed + 1);
+            rows.Insert(rows.Count - 1, ScoreModel(clean, degraded, degradation.Name, options));
+            // The presentation's own use: the clean-trained model on clean pictures (its validation loss).
+            rows.Add(ScoreModel(clean, clean.Test.Images, "none", options));
+        }
+        return Finish(new StudyTable
+        {
+            Study = Baselines,
+            Title = $"Classical baselines against the {configuration.Model} model on {degradation.Name} test images",
+            Description = $"Every method restores the same {degradation.Name} test images. The model is trained once on clean images " +
+                          $"(x→x, as the presentation) and once on {degradation.Name} noise (degraded(x)→x); the last row scores the clean-trained model on clean images.",
+            Configuration = configuration.Clone(),
+            TrainImages = trainCount,
+            TestImages = testCount,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Rows = rows,
+        }, configuration, options);
+    }
+
+    public static StudyTable RunNoiseSweep(ExperimentConfiguration configuration, StudyOptions? options = null)
+    {
+        options ??= new StudyOptions();
+        if (options.NoiseLevels.Count == 0) throw new ArgumentException("The noise sweep needs at least one noise level.", nameof(options));
+        var clock = Stopwatch.StartNew();
+        var trainedConfiguration = Derive(configuration, "mode=denoising", "noise.kind=gaussian");
+        var rows = new List<StudyRow>();
+        using var result = Train(trainedConfiguration, options);
+        foreach (var level in options.NoiseLevels)
+        {
+            var levelSettings = Derive(trainedConfiguration, FormattableString.Invariant($"noise.factor={level}")).Noise;
+            var degradation = levelSettings.Create();
+            options.Log?.WriteLine($"Scoring at {degradation.Name}");
+            using var degraded = Evaluator.Degrade(result.Test.Images, degradation, configuration.Seed + 1);
+            rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options).Select(r => r with { NoiseLevel = level }));
+            rows.Add(ScoreModel(result, degraded, degradation.Name, options) with { NoiseLevel = level });
+        }
+        var trainedOn = trainedConfiguration.Noise.Create().Name;
+        return Finish(new StudyTable
+        {
+            Study = NoiseSweep,
+            Title = $"Noise-level sweep: the {configuration.Model} model trained on {trainedOn}, evaluated from " +
+                    FormattableString.Invariant($"{options.NoiseLevels.Min()} to {options.NoiseLevels.Max()}"),
+            Description = "At each Gaussian noise factor, the test images are degraded once and every method restores the same images; " +
+                          $"the model is trained at one factor only ({trainedOn}).",
+            Configuration = configuration.Clone(),
+            TrainImages = result.Train.Count,
+            TestImages = result.Test.Count,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Rows = rows,
+        }, configuration, options);
+    }
+
+    public static StudyTable RunDegradations(ExperimentConfiguration configuration, StudyOptions? options = null)
+    {
+        options ??= new StudyOptions();
+        var clock = Stopwatch.StartNew();
+        var rows = new List<StudyRow>();
+        int trainCount = 0, testCount = 0;
+        foreach (var kind in options.Degradations)
+        {
+            var trainedConfiguration = Derive(configuration, "mode=denoising", "noise.kind=" + ConfigurationKeys.EnumName(kind));
+            var degradation = trainedConfiguration.Noise.Create();
+            using var result = Train(trainedConfiguration, options);
+            (trainCount, testCount) = (result.Train.Count, result.Test.Count);
+            using var degraded = Evaluator.Degrade(result.Test.Images, degradation, configuration.Seed + 1);
+            rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options));
+            rows.Add(ScoreModel(result, degraded, degradation.Name, options));
+        }
+        return Finish(new StudyTable
+        {
+            Study = Degradations,
+            Title = $"The {configuration.Model} model trained on each degradation",
+            Description = "For each degradation, one model trained on it (degraded(x)→x) and the baselines restore the same degraded test images.",
+            Configuration = configuration.Clone(),
+            TrainImages = trainCount,
+            TestImages = testCount,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Rows = rows,
+        }, configuration, options);
+    }
+
+    public static StudyTable RunCapacity(ExperimentConfiguration configuration, StudyOptions? options = null)
+    {
+        options ??= new StudyOptions();
+        if (options.Models.Count == 0) throw new ArgumentException("The capacity study needs at least one model.", nameof(options));
+        var clock = Stopwatch.StartNew();
+        var rows = new List<StudyRow>();
+        int trainCount = 0, testCount = 0;
+        string degradationName = "";
+        foreach (var model in options.Models)
+        {
+            var trainedConfiguration = Derive(configuration, "mode=denoising", "model=" + model);
+            var degradation = trainedConfiguration.Noise.Create();
+            degradationName = degradation.Name;
+            using var result = Train(trainedConfiguration, options);
+            (trainCount, testCount) = (result.Train.Count, result.Test.Count);
+            using var degraded = Evaluator.Degrade(result.Test.Images, degradation, configuration.Seed + 1);
+            if (rows.Count == 0) rows.Add(StudyRow.From(new NoRestoration(), degradation.Name,
+                Evaluator.Score(new NoRestoration(), degraded, result.Test.Images, options.EvaluationBatchSize)));
+            // As many training images as test images, degraded with other draws than the test's.
+            using var trainClean = result.Train.Images.narrow(0, 0, Math.Min(result.Train.Count, result.Test.Count));
+            using var trainDegraded = Evaluator.Degrade(trainClean, degradation, configuration.Seed + 2);
+            var onTrain = Evaluator.Score(new ModelRestorer(model, result.Model), trainDegraded, trainClean, options.EvaluationBatchSize);
+            rows.Add(ScoreModel(result, degraded, degradation.Name, options) with
+            {
+                TrainPsnr = onTrain.Psnr,
+                TrainSsim = onTrain.Ssim,
+                TrainBce = onTrain.Bce,
+            });
+        }
+        return Finish(new StudyTable
+        {
+            Study = Capacity,
+            Title = $"Capacity study on {degradationName}: {string.Join(", ", options.Models)} with the same budget",
+            Description = "Each model is trained with the same epochs, batch size, data and noise; PSNR/SSIM/BCE on the degraded test images, " +
+                          "and on as many degraded training images for the train/test gap (overfitting).",
+            Configuration = configuration.Clone(),
+            TrainImages = trainCount,
+            TestImages = testCount,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Rows = rows,
+        }, configuration, options);
+    }
+
+    /// <summary>A copy of the configuration with overrides applied and validated; the original is untouched.</summary>
+    private static ExperimentConfiguration Derive(ExperimentConfiguration configuration, params string[] overrides) =>
+        configuration.Clone().With(overrides);
+
+    private static ExperimentResult Train(ExperimentConfiguration configuration, StudyOptions options)
+    {
+        options.Log?.WriteLine($"{(options.ReuseFinishedRuns ? "Training (or reusing)" : "Training")} {Experiment.RunName(configuration)}: " +
+                               $"{configuration.Epochs} epochs");
+        return options.ReuseFinishedRuns
+            ? Experiment.LoadOrRun(configuration, options.Progress, options.Log)
+            : Experiment.Run(configuration, options.Progress, options.Log);
+    }
+
+    private static IEnumerable<StudyRow> ScoreInputAndBaselines(Tensor degraded, Tensor clean, string degradation, StudyOptions options)
+    {
+        IEnumerable<Restorer> restorers = [new NoRestoration(), .. options.Baselines()];
+        foreach (var restorer in restorers)
+        {
+            options.Log?.WriteLine($"  scoring {restorer.Name} on {degradation}");
+            yield return StudyRow.From(restorer, degradation, Evaluator.Score(restorer, degraded, clean, options.EvaluationBatchSize));
+        }
+    }
+
+    private static StudyRow ScoreModel(ExperimentResult result, Tensor degraded, string degradation, StudyOptions options)
+    {
+        var configuration = result.Configuration;
+        var trainedOn = configuration.Mode == TrainingMode.Clean ? "clean" : configuration.Noise.Create().Name;
+        var restorer = new ModelRestorer($"{configuration.Model} trained on {trainedOn}", result.Model);
+        options.Log?.WriteLine($"  scoring {restorer.Name} on {degradation}");
+        var history = result.History;
+        return StudyRow.From(restorer, degradation, Evaluator.Score(restorer, degraded, result.Test.Images, options.EvaluationBatchSize)) with
+        {
+            Model = configuration.Model,
+            TrainedOn = trainedOn,
+            Parameters = result.Model.parameters().Sum(p => p.numel()),
+            Epochs = history.Epochs.Count,
+            EpochSeconds = history.Epochs.Count > 0 ? history.Epochs.Average(e => e.Seconds) : null,
+            FinalTrainLoss = history.Last?.TrainLoss,
+            FinalValidationLoss = history.Last?.ValidationLoss,
+        };
+    }
+
+    private static StudyTable Finish(StudyTable table, ExperimentConfiguration configuration, StudyOptions options)
+    {
+        var directory = options.OutputDirectory ?? Path.Combine(configuration.LogDirectory, "studies");
+        if (directory.Length > 0)
+        {
+            var (json, markdown) = table.Save(directory);
+            options.Log?.WriteLine($"Saved {json} and {markdown}");
+        }
+        return table;
+    }
+}

@@ -1,0 +1,176 @@
+using ImageRestoration.Configuration;
+using ImageRestoration.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ImageRestoration.Tests;
+
+/// <summary>The capacity study's models: the wide autoencoder and the U-Nets.</summary>
+[Collection(MnistCollection.Name)]
+public sealed class CapacityModelTests(MnistFixture mnist) : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    [InlineData(ModelCatalog.Seed, 4385)]
+    [InlineData(ModelCatalog.Wide, 65921)]
+    [InlineData(ModelCatalog.UNet, 39585)]
+    [InlineData(ModelCatalog.UNetSmall, 10001)]
+    public void CatalogModelsHaveTheirStatedParameterCounts(string name, long parameters)
+    {
+        TorchRuntime.Initialize();
+        using var model = ModelCatalog.Create(name);
+
+        Assert.Equal(parameters, model.parameters().Sum(p => p.numel()));
+        Assert.Equal(parameters, ModelSummary.Of(model).TotalParameters);
+    }
+
+    [Fact]
+    public void WideAutoencoderAtWidthOneIsTheSeedsTopology()
+    {
+        TorchRuntime.Initialize();
+        using var seed = new Autoencoder();
+        using var wide = new WideAutoencoder(1);
+        using var doubled = new WideAutoencoder(2);
+
+        Assert.Equal(ModelSummary.Of(seed).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)),
+            ModelSummary.Of(wide).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)));
+        Assert.Equal(16833, doubled.parameters().Sum(p => p.numel()));
+        Assert.Equal("(None, 16, 4, 4)", ModelSummary.Of(doubled).Layers.Single(l => l.Layer == "pool3").OutputShape);
+    }
+
+    [Theory]
+    [InlineData(ModelCatalog.Wide)]
+    [InlineData(ModelCatalog.UNet)]
+    [InlineData(ModelCatalog.UNetSmall)]
+    public void RestoresTheInputShapeInsideTheUnitRange(string name)
+    {
+        TorchRuntime.Initialize();
+        using var model = ModelCatalog.Create(name);
+        using var input = rand(5, 1, 28, 28);
+        using var output = model.forward(input);
+
+        Assert.Equal([5L, 1, 28, 28], output.shape);
+        Assert.True(output.min().item<float>() > 0f && output.max().item<float>() < 1f);
+    }
+
+    [Fact]
+    public void UNetSummaryShowsItsSkipConnections()
+    {
+        TorchRuntime.Initialize();
+        using var model = new UNet();
+        var layers = ModelSummary.Of(model).Layers.ToDictionary(l => l.Layer);
+
+        Assert.Equal("(None, 64, 14, 14)", layers["concat2"].OutputShape); // 32 upsampled + 32 from the encoder
+        Assert.Equal("(None, 48, 28, 28)", layers["concat1"].OutputShape); // 32 upsampled + 16 from the encoder
+        Assert.Equal("(None, 1, 28, 28)", layers["sigmoid"].OutputShape);
+        Assert.Equal(nameof(Concatenate), layers["concat1"].Type);
+    }
+
+    [Fact]
+    public void UNetOutputDependsOnTheSkipPath()
+    {
+        // Zeroing the first decoder convolution's weights on the skip channels must change the output:
+        // the encoder's full-resolution features really reach the decoder.
+        TorchRuntime.Initialize();
+        manual_seed(5);
+        using var model = new UNet();
+        using var input = rand(2, 1, 28, 28);
+        using var before = model.forward(input);
+        var conv5 = (Conv2d)model.named_modules().Single(m => m.name == "layers.conv5").module;
+        using (no_grad())
+            conv5.weight!.narrow(1, 32, 16).zero_();
+        using var after = model.forward(input);
+
+        Assert.True((after - before).abs().max().item<float>() > 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(ModelCatalog.Wide)]
+    [InlineData(ModelCatalog.UNet)]
+    public void KerasInitialisationGlorotUniformAndZeroBiases(string name)
+    {
+        TorchRuntime.Initialize();
+        using var model = ModelCatalog.Create(name);
+        foreach (var conv in model.modules().OfType<Conv2d>())
+        {
+            var w = conv.weight!;
+            var (fanIn, fanOut) = (w.shape[1] * 9, w.shape[0] * 9);
+            var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+            Assert.True(w.abs().max().item<float>() <= limit + 1e-6);
+            Assert.Equal(0f, conv.bias!.abs().max().item<float>());
+        }
+    }
+
+    [Theory]
+    [InlineData(ModelCatalog.Wide)]
+    [InlineData(ModelCatalog.UNet)]
+    public void SavedModelLoadsByNameAndGivesTheSameOutputs(string name)
+    {
+        TorchRuntime.Initialize();
+        manual_seed(9);
+        using var model = ModelCatalog.Create(name);
+        ChannelsLastWeights.Apply(model);
+        var path = temp.File(name + ".bin");
+        model.Save(path);
+        using var loaded = RestorationModel.Load(path, name);
+        using var input = rand(3, 1, 28, 28);
+
+        Assert.True(ChannelsLastWeights.IsApplied(loaded));
+        Assert.True(model.forward(input).allclose(loaded.forward(input)));
+        Assert.Throws<InvalidDataException>(() => RestorationModel.Load(path, ModelCatalog.Seed));
+    }
+
+    [Fact]
+    public void ConfigurationSelectsTheModelsByName()
+    {
+        foreach (var name in new[] { ModelCatalog.Wide, ModelCatalog.UNet, ModelCatalog.UNetSmall })
+            Assert.Equal(name, new ExperimentConfiguration().With("model=" + name).Model);
+        var error = Assert.Throws<ConfigurationException>(() => new ExperimentConfiguration().With("model=resnet"));
+        Assert.Contains("unet", error.Message);
+    }
+
+    /// <summary>As GradientTests for the seed: every gradient of the model as trained (float32, channels-last) against float64.</summary>
+    [Theory]
+    [InlineData(ModelCatalog.Wide, 1)]
+    [InlineData(ModelCatalog.Wide, 2)]
+    [InlineData(ModelCatalog.UNet, 1)]
+    [InlineData(ModelCatalog.UNet, 2)]
+    [InlineData(ModelCatalog.UNetSmall, 2)]
+    public void TrainingGradientsMatchFloat64OnARealBatch(string name, int threads)
+    {
+        var saved = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            manual_seed(3);
+            using var model = ModelCatalog.Create(name);
+            using var reference = ModelCatalog.Create(name);
+            reference.load_state_dict(model.state_dict());
+            reference.to(ScalarType.Float64);
+            ChannelsLastWeights.Apply(model);
+
+            using var batch = mnist.Train.Images.narrow(0, 0, 64);
+            using var batch64 = batch.to(ScalarType.Float64);
+            using var loss = nn.functional.binary_cross_entropy(model.forward(batch), batch);
+            using var loss64 = nn.functional.binary_cross_entropy(reference.forward(batch64), batch64);
+            loss.backward();
+            loss64.backward();
+
+            Assert.Equal(loss64.item<double>(), loss.item<float>(), 4);
+            foreach (var ((parameterName, p), (_, p64)) in model.named_parameters().Zip(reference.named_parameters()))
+            {
+                using var g = p.grad!.to(ScalarType.Float64);
+                var error = (g - p64.grad!).abs().max().item<double>() / p64.grad!.abs().max().item<double>();
+                Assert.True(error <= 1e-4, $"{name} {parameterName}: gradient relative error {error:E2} at {threads} thread(s)");
+            }
+        }
+        finally
+        {
+            set_num_threads(saved);
+        }
+    }
+}
