@@ -98,7 +98,10 @@ public static class Program
         });
 
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
-            { train, summary, keys, BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data) };
+        {
+            train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, data),
+            BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data),
+        };
     }
 
     private static string KeyTable() =>
@@ -106,7 +109,7 @@ public static class Program
         string.Join(Environment.NewLine, new ExperimentConfiguration().Keys()
             .Select(k => $"  {k.Name,-16} {k.Value,-8} {k.Type,-32} {k.Description}"));
 
-    private static List<string> Overrides(string[]? set, int? epochs, string? data)
+    internal static List<string> Overrides(string[]? set, int? epochs, string? data)
     {
         var all = (set ?? []).ToList();
         if (epochs is not null) all.Add($"epochs={epochs}");

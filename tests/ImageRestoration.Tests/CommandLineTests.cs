@@ -69,5 +69,15 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "history.csv")).Length);
         Assert.True(File.Exists(Path.Combine(folder, "model.bin")));
         Assert.Equal(2, ImageRestoration.Configuration.ExperimentConfiguration.Load(Path.Combine(folder, "configuration.json")).Epochs);
+        var metrics = FinalMetrics.FromJson(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+        Assert.Equal(4385, metrics.Parameters);
+        Assert.InRange(metrics.ValidationPsnr, 1, 60);
+
+        var (evaluated, scores, evaluateError) = Run("evaluate", folder, "--set", "mode=denoising", "--set", "noise.factor=0.3");
+        Assert.True(evaluated == 0, evaluateError);
+        Assert.Contains("10 test images (gaussian-0.3): PSNR", scores);
+        var (refused, _, refusal) = Run("evaluate", folder, "--set", "model=unet");
+        Assert.Equal(Program.UsageError, refused);
+        Assert.Contains("'model' cannot change", refusal);
     }
 }

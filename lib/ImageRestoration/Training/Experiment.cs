@@ -1,5 +1,6 @@
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
+using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
 using static TorchSharp.torch;
 
@@ -136,8 +137,22 @@ public static class Experiment
         ImageDataset train, ImageDataset test)
     {
         var last = history.Last!;
+        var score = Score(configuration, model, test.Images);
         return new FinalMetrics(configuration.Model, model.parameters().Sum(p => p.numel()), last.Epoch, train.Count, test.Count,
-            last.TrainLoss, last.ValidationLoss, last.ValidationMse, history.Epochs.Average(e => e.Seconds));
+            last.TrainLoss, last.ValidationLoss, last.ValidationMse, score.Psnr, score.Ssim, history.Epochs.Average(e => e.Seconds));
+    }
+
+    /// <summary>
+    /// Scores a model on the test images degraded as its training validated
+    /// them (clean ones in clean mode; the configured degradation, seeded with
+    /// seed + 1, in denoising mode).
+    /// </summary>
+    public static RestorationScore Score(ExperimentConfiguration configuration, RestorationModel model, Tensor testImages)
+    {
+        using var inputs = configuration.Mode == TrainingMode.Denoising
+            ? Evaluator.Degrade(testImages, configuration.Noise.Create(), configuration.Seed + 1)
+            : testImages.alias();
+        return Evaluator.Score(ModelRestorer.For(model, configuration.Model), inputs, testImages);
     }
 
     private static void Prepare(ExperimentConfiguration configuration)

@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace ImageRestoration.Training;
 
-/// <summary>The figures a finished run reports, as written to its run folder's metrics.json.</summary>
+/// <summary>
+/// The figures a finished run reports, as written to its run folder's
+/// metrics.json: the last epoch's losses, and PSNR (dB) and SSIM averaged per
+/// image over the validation inputs (the test images, degraded as in training).
+/// </summary>
 public sealed record FinalMetrics(
     string Model,
     long Parameters,
@@ -12,6 +16,8 @@ public sealed record FinalMetrics(
     double TrainLoss,
     double ValidationLoss,
     double ValidationMse,
+    double ValidationPsnr,
+    double ValidationSsim,
     double MeanEpochSeconds)
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };

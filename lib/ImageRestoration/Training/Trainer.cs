@@ -141,12 +141,8 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The validation inputs: the test images degraded once, with their own seed, as the presentation's x_test_noisy.</summary>
-    private Tensor DegradeOnce(Tensor images, long seed)
-    {
-        if (degradation is null) return images.alias();
-        using var validationGenerator = new Generator((ulong)seed);
-        return degradation.Apply(images, validationGenerator);
-    }
+    private Tensor DegradeOnce(Tensor images, long seed) =>
+        degradation is null ? images.alias() : Evaluation.Evaluator.Degrade(images, degradation, seed);
 
     public void Dispose()
     {

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ImageRestoration.Configuration;
+using ImageRestoration.Data;
+using ImageRestoration.Evaluation;
+using ImageRestoration.Training;
+
+namespace ImageRestoration.Cli;
+
+/// <summary><c>evaluate</c> scores a saved model; <c>study</c> runs one of the evaluation studies.</summary>
+internal static class EvaluateCommand
+{
+    /// <summary>Keys an evaluation may change: which test images and how they are degraded, not the model.</summary>
+    private static readonly string[] EvaluationKeys = ["mode", "noise.kind", "noise.factor", "noise.amount", "noise.clip", "testLimit", "dataDirectory", "threads"];
+
+    public static Command Create(TextWriter output, TextWriter error, Option<string[]> set, Option<string?> data)
+    {
+        var run = new Argument<DirectoryInfo>("run-folder") { Description = "A run folder with a trained model (model.bin)." };
+        var command = new Command("evaluate",
+            "PSNR, SSIM, BCE and MSE of a trained model on the test images, degraded as its configuration says " +
+            $"(change with --set {string.Join(", ", EvaluationKeys)}).") { run, set, data };
+        command.SetAction(parsed => Program.Guarded(error, () =>
+        {
+            var folder = new RunFolder(parsed.GetValue(run)!.FullName);
+            if (!folder.HasTrainedModel)
+                throw new FileNotFoundException($"{folder} holds no finished run (model.bin, history.json, configuration.json).", folder.ModelFile);
+            var overrides = Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data));
+            var fixedKey = overrides.Select(o => o.Split('=')[0].Trim())
+                .FirstOrDefault(k => !EvaluationKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
+            if (fixedKey is not null)
+                throw new ConfigurationException($"evaluate keeps the trained model: '{fixedKey}' cannot change (only {string.Join(", ", EvaluationKeys)} can).");
+            var configuration = folder.LoadConfiguration().With(overrides);
+            using (var test = ImageDataset.Load(DataLocator.Resolve(configuration.DataDirectory, log: output), DatasetSplit.Test, configuration.TestLimit))
+            using (var model = folder.LoadModel())
+            {
+                var score = Experiment.Score(configuration, model, test.Images);
+                var inputs = configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create().Name : "clean";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{folder}: {score.Images} test images ({inputs}): PSNR {score.Psnr:F2} dB, SSIM {score.Ssim:F4}, BCE {score.Bce:F4}, MSE {score.Mse:F5}"));
+                output.WriteLine(JsonSerializer.Serialize(score));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command CreateStudy(TextWriter output, TextWriter error, Option<FileInfo?> config, Option<string[]> set, Option<string?> data)
+    {
+        var name = new Argument<string>("study") { Description = string.Join(" | ", Studies.Names) };
+        name.AcceptOnlyFromAmong([.. Studies.Names]);
+        var command = new Command("study",
+            "Run an evaluation study (baselines, noise-sweep, degradations, capacity) with the configuration's budget; " +
+            "trains what it needs into run folders (reusing finished ones) and writes LOGDIRECTORY/studies/STUDY.{json,md}.")
+            { name, config, set, data };
+        command.SetAction(parsed => Program.Guarded(error, () =>
+        {
+            var configuration = (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration())
+                .With(Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data)));
+            var table = Studies.Run(parsed.GetValue(name)!, configuration, new StudyOptions
+            {
+                Log = output,
+                Progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs,
+                    ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected),
+            });
+            output.WriteLine(table.ToMarkdown());
+            return 0;
+        }));
+        return command;
+    }
+}
