@@ -134,4 +134,14 @@ public sealed class ConfigurationTests : IDisposable
         var error = Assert.Throws<ConfigurationException>(() => ExperimentConfiguration.Load(temp.File("none.json")));
         Assert.Contains("none.json", error.Message);
     }
+
+    [Fact]
+    public void SameExperimentIgnoresOnlyDisplayPaceAndPlace()
+    {
+        var a = new ExperimentConfiguration().With("epochs=20");
+        Assert.True(a.IsSameExperimentAs(a.Clone().With("verbosity=2", "threads=1", "picturesShown=5", "logDirectory=/elsewhere")));
+        Assert.False(a.IsSameExperimentAs(a.Clone().With("epochs=21")));
+        Assert.False(a.IsSameExperimentAs(a.Clone().With("noise.factor=0.3")));
+        Assert.False(a.IsSameExperimentAs(a.Clone().With("dataDirectory=/usr/share/datasets/fashion-mnist")));
+    }
 }

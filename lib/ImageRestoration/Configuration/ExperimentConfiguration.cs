@@ -106,6 +106,22 @@ public sealed class ExperimentConfiguration
 
     public ExperimentConfiguration Clone() => FromJson(ToJson());
 
+    /// <summary>
+    /// True when both configurations train the same model to the same numbers:
+    /// equal in every key but those that only change how a run is shown or
+    /// paced (verbosity, picturesShown, threads) or where it is kept (logDirectory).
+    /// </summary>
+    public bool IsSameExperimentAs(ExperimentConfiguration other)
+    {
+        static string Essence(ExperimentConfiguration c)
+        {
+            var copy = c.Clone();
+            (copy.Verbosity, copy.PicturesShown, copy.Threads, copy.LogDirectory) = (0, 1, 0, "runs");
+            return copy.ToJson();
+        }
+        return Essence(this) == Essence(other);
+    }
+
     /// <summary>Every dotted key (<c>epochs</c>, <c>noise.factor</c>) with its current value and description.</summary>
     public IReadOnlyList<ConfigurationKey> Keys() => ConfigurationKeys.Of(this);
 

@@ -117,15 +117,16 @@ public static class Experiment
     }
 
     /// <summary>
-    /// Loads the finished run of this configuration if its folder holds one
-    /// made with the same configuration; otherwise trains it (and saves it).
+    /// Loads the finished run of this configuration if its folder holds one of
+    /// the same experiment (<see cref="ExperimentConfiguration.IsSameExperimentAs"/>);
+    /// otherwise trains it (and saves it).
     /// Lets later notebooks reuse what earlier ones trained.
     /// </summary>
     public static ExperimentResult LoadOrRun(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null)
     {
         configuration.Validate();
         var folder = RunFolder.For(configuration);
-        if (!folder.HasTrainedModel || folder.LoadConfiguration().ToJson() != configuration.ToJson())
+        if (!folder.HasTrainedModel || !folder.LoadConfiguration().IsSameExperimentAs(configuration))
             return Run(configuration, progress, log);
         Prepare(configuration);
         log?.WriteLine($"Loading the finished run from {folder}");
