@@ -57,7 +57,7 @@ public sealed class ExperimentConfiguration
     [Description("Folder of run folders (configuration, checkpoint, history, model, TensorBoard events), one per run.")]
     public string LogDirectory { get; set; } = "runs";
 
-    [Description("Which model to train: seed (the presentation's autoencoder); see ModelCatalog.")]
+    [Description("Which model to train: seed (the presentation's autoencoder), wide, unet or unet-small; see ModelCatalog.")]
     public string Model { get; set; } = Models.ModelCatalog.Seed;
 
     [Description("clean trains x -> x; denoising trains degraded(x) -> x.")]

@@ -151,7 +151,7 @@ public sealed class StudyTable
         var text = new StringBuilder();
         text.AppendLine($"### {Title}").AppendLine();
         if (Description.Length > 0) text.AppendLine(Description).AppendLine();
-        text.AppendLine(Invariant($"{Configuration.Epochs} epochs, batch {Configuration.BatchSize}, {TrainImages:N0} training images, {TestImages:N0} test images, seed {Configuration.Seed}; PSNR and SSIM are means over images (SSIM: 11x11 Gaussian window σ 1.5, valid borders); study time {Seconds / 60:F1} min.")).AppendLine();
+        text.AppendLine(Invariant($"{Configuration.Epochs} epoch{(Configuration.Epochs == 1 ? "" : "s")}, batch {Configuration.BatchSize}, {TrainImages:N0} training images, {TestImages:N0} test images, seed {Configuration.Seed}; PSNR and SSIM are means over images (SSIM: 11x11 Gaussian window σ 1.5, valid borders); study time {Seconds / 60:F1} min.")).AppendLine();
 
         var columns = new List<(string Header, Func<StudyRow, string?> Cell)>
         {
@@ -193,9 +193,13 @@ public sealed class StudyTable
     {
         var head = headers.ToList();
         text.AppendLine("| " + string.Join(" | ", head) + " |");
-        text.AppendLine("|" + string.Join("|", head.Select((_, i) => i == 0 ? " --- " : " ---: ")) + "|");
-        foreach (var row in rows)
-            text.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|"))) + " |");
+        var cells = rows.Select(r => r.Select(c => c.Replace("|", "\\|")).ToList()).ToList();
+        // Text columns left-aligned, numbers right-aligned.
+        var numeric = head.Select((_, i) => i > 0 && cells.All(r => r[i].Length == 0 || double.TryParse(r[i].TrimEnd('%'),
+            NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out double _))).ToList();
+        text.AppendLine("|" + string.Join("|", numeric.Select(n => n ? " ---: " : " --- ")) + "|");
+        foreach (var row in cells)
+            text.AppendLine("| " + string.Join(" | ", row) + " |");
     }
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

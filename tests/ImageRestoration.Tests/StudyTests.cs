@@ -1,0 +1,126 @@
+using ImageRestoration.Baselines;
+using ImageRestoration.Configuration;
+using ImageRestoration.Degradations;
+using ImageRestoration.Evaluation;
+using ImageRestoration.Models;
+
+namespace ImageRestoration.Tests;
+
+/// <summary>Each study end to end on a tiny subset of real MNIST (300 training images, 100 test images, one epoch).</summary>
+[Collection(MnistCollection.Name)]
+public sealed class StudyTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private ExperimentConfiguration Tiny(params string[] overrides) =>
+        new ExperimentConfiguration().With(["verbosity=0", "epochs=1", "batchSize=32", "trainLimit=300", "testLimit=100",
+            $"dataDirectory={SharedMnist.Directory}", $"logDirectory={temp.Path}", .. overrides]);
+
+    private static StudyOptions Quick => new() { Baselines = () => [new MedianFilter(3)] };
+
+    [Fact]
+    public void BaselinesStudyScoresEveryMethodOnTheValidationImages()
+    {
+        var table = Studies.Run(Studies.Baselines, Tiny());
+
+        var methods = table.Rows.Select(r => r.Method).ToList();
+        Assert.Equal(["degraded input", .. BaselineCatalog.Standard().Select(b => b.Name), "seed trained on clean", "seed trained on gaussian-0.5", "seed trained on clean"],
+            methods);
+        Assert.All(table.Rows.Take(methods.Count - 1), r => Assert.Equal("gaussian-0.5", r.Degradation));
+        Assert.All(table.Rows, r => Assert.Equal(100, r.Images));
+        Assert.Equal((300, 100), (table.TrainImages, table.TestImages));
+
+        // The study degrades the test images exactly as the trainer's validation did: same BCE.
+        var noisy = table.Find("seed trained on gaussian-0.5")!;
+        Assert.Equal(noisy.FinalValidationLoss!.Value, noisy.Bce, 4);
+        var cleanOnClean = table.Rows[^1];
+        Assert.Equal("none", cleanOnClean.Degradation);
+        Assert.Equal(cleanOnClean.FinalValidationLoss!.Value, cleanOnClean.Bce, 4);
+        Assert.Equal(4385, noisy.Parameters);
+        Assert.Equal(1, noisy.Epochs);
+
+        var input = table.Find("degraded input")!;
+        Assert.True(table.Find("median 3x3")!.Psnr > input.Psnr + 3);
+        Assert.All(table.Rows, r => Assert.True(double.IsFinite(r.Psnr) && r.Ssim is > -1 and <= 1, r.Method));
+
+        var saved = StudyTable.Load(Path.Combine(temp.Path, "studies", "baselines.json"));
+        Assert.Equal(table.Rows, saved.Rows);
+        var markdown = File.ReadAllText(Path.Combine(temp.Path, "studies", "baselines.md"));
+        Assert.Contains("| median 5x5 | gaussian-0.5 |", markdown);
+        Assert.Contains("300 training images, 100 test images", markdown);
+    }
+
+    [Fact]
+    public void AStudyReusesTheFinishedRunsOfAnEarlierOne()
+    {
+        var configuration = Tiny();
+        var first = Studies.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
+        var modelFile = Path.Combine(temp.Path, "denoising-gaussian-0.5-seed42", "model.bin");
+        var written = File.GetLastWriteTimeUtc(modelFile);
+
+        var second = Studies.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
+
+        Assert.Equal(written, File.GetLastWriteTimeUtc(modelFile));
+        Assert.Equal(first.Rows, second.Rows);
+    }
+
+    [Fact]
+    public void NoiseSweepEvaluatesOneTrainedModelAtEveryLevel()
+    {
+        var table = Studies.Run(Studies.NoiseSweep, Tiny(), Quick with { NoiseLevels = [0.1, 0.5, 0.9] });
+
+        Assert.Equal(9, table.Rows.Count);
+        Assert.Equal([0.1, 0.5, 0.9], table.Rows.Select(r => r.NoiseLevel!.Value).Distinct());
+        Assert.All(table.Rows.Where(r => r.Kind == RestorerKind.Model), r => Assert.Equal("gaussian-0.5", r.TrainedOn));
+        var input = table.Rows.Where(r => r.Kind == RestorerKind.Input).Select(r => r.Psnr).ToList();
+        Assert.True(input[0] > input[1] && input[1] > input[2], "more noise, lower PSNR");
+        Assert.Equal("gaussian-0.9", table.Rows[^1].Degradation);
+        var atTrainingLevel = table.Find("seed trained on gaussian-0.5", noiseLevel: 0.5)!;
+        Assert.Equal(atTrainingLevel.FinalValidationLoss!.Value, atTrainingLevel.Bce, 4);
+        var markdown = table.ToMarkdown();
+        Assert.Contains("PSNR (dB) by noise level:", markdown);
+        Assert.Contains("| Method | 0.1 | 0.5 | 0.9 |", markdown);
+    }
+
+    [Fact]
+    public void DegradationStudyTrainsOneModelPerDegradation()
+    {
+        var table = Studies.Run(Studies.Degradations, Tiny(), Quick);
+
+        var models = table.Rows.Where(r => r.Kind == RestorerKind.Model).ToList();
+        Assert.Equal(["gaussian-0.5", "salt-and-pepper-0.2", "mask-0.2", "square-mask-8", "blur-1.5"], models.Select(r => r.TrainedOn));
+        Assert.All(models, r => Assert.Equal(r.TrainedOn, r.Degradation));
+        Assert.Equal(15, table.Rows.Count);
+        Assert.All(models, r => Assert.Equal(r.FinalValidationLoss!.Value, r.Bce, 4));
+        Assert.True(Directory.Exists(Path.Combine(temp.Path, "denoising-blur-1.5-seed42")));
+    }
+
+    [Fact]
+    public void CapacityStudyComparesModelsWithTheSameBudget()
+    {
+        var table = Studies.Run(Studies.Capacity, Tiny(), new StudyOptions { Models = [ModelCatalog.Seed, ModelCatalog.UNetSmall] });
+
+        Assert.Equal(["degraded input", "seed trained on gaussian-0.5", "unet-small trained on gaussian-0.5"], table.Rows.Select(r => r.Method));
+        var (seed, unet) = (table.Rows[1], table.Rows[2]);
+        Assert.Equal((4385L, 10001L), (seed.Parameters!.Value, unet.Parameters!.Value));
+        Assert.All([seed, unet], r =>
+        {
+            Assert.True(r.EpochSeconds > 0);
+            Assert.NotNull(r.TrainPsnr);
+            Assert.NotNull(r.BceGap);
+            Assert.Equal(r.FinalValidationLoss!.Value, r.Bce, 4);
+        });
+        Assert.Contains("PSNR gap", table.ToMarkdown());
+    }
+
+    [Fact]
+    public void UnknownStudiesAndEmptyListsAreRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Studies.Run("ablation", Tiny()));
+        Assert.Contains("noise-sweep", error.Message);
+        Assert.Throws<ArgumentException>(() => Studies.RunCapacity(Tiny(), new StudyOptions { Models = [] }));
+        Assert.Throws<ArgumentException>(() => Studies.RunNoiseSweep(Tiny(), new StudyOptions { NoiseLevels = [] }));
+    }
+}
