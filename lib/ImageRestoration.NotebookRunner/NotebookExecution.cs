@@ -41,7 +41,8 @@ public sealed class NotebookExecution(RunnerOptions options, TextWriter log)
             return new NotebookResult(path, false, 0, null, clock.Elapsed, null);
         }
 
-        var defaultKernel = (string?)document["metadata"]?["polyglot_notebook"]?["defaultKernelName"] ?? "csharp";
+        var defaultKernel = (string?)document["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]
+                            ?? (string?)document["metadata"]?["polyglot_notebook"]?["defaultKernelName"] ?? "csharp";
         var cells = document["cells"]!.AsArray();
         int? failedCell = null;
         var executed = 0;

@@ -25,7 +25,7 @@ public sealed class NotebookProfileTests
         var quick = NotebookProfile.Named("Quick").Configuration("mode=denoising");
 
         Assert.InRange(quick.Epochs, 1, 2);
-        Assert.InRange(quick.TrainLimit, 1000, 20000);
+        Assert.InRange(quick.TrainLimit, 1000, 30000);
         Assert.InRange(quick.TestLimit, 1000, 10000);
         Assert.Equal(TrainingMode.Denoising, quick.Mode);
         Assert.Equal(128, quick.BatchSize);

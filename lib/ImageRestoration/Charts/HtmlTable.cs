@@ -44,6 +44,7 @@ public static class HtmlTable
         float f => FormatNumber(f),
         bool b => b ? "yes" : "no",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable items and not string => string.Join(", ", items.Cast<object?>().Select(Format)),
         _ => value.ToString() ?? "",
     };
 
