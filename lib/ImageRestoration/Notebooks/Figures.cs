@@ -1,0 +1,111 @@
+using ImageRestoration.Configuration;
+using ImageRestoration.Degradations;
+using ImageRestoration.Models;
+using ImageRestoration.Training;
+using static TorchSharp.torch;
+
+namespace ImageRestoration.Notebooks;
+
+/// <summary>A configuration value named as the presentation names it.</summary>
+public sealed record Hyperparameter(string Presentation, string Key, string Value);
+
+/// <summary>A configuration key whose value differs between two configurations.</summary>
+public sealed record ConfigurationChange(string Key, string Presentation, string ThisRun);
+
+/// <summary>Pixel statistics of a set of pictures in [0,1].</summary>
+public sealed record PixelStatistics(string Set, long Pictures, string Shape, double Min, double Max, double Mean, double StandardDeviation,
+    double BlackFraction, double BrightFraction);
+
+/// <summary>How much a degradation changes pictures: mean squared error to the originals and the share of pixels it changed.</summary>
+public sealed record DegradationEffect(string Degradation, double MeanSquaredError, double PixelsChanged, double Mean);
+
+/// <summary>How far a model's outputs are from the originals, against how far its inputs were.</summary>
+public sealed record RestorationScore(string Run, double InputMse, double OutputMse, double OutputBce, double MeanImageMse);
+
+/// <summary>One run's figures in one row.</summary>
+public sealed record RunSummary(string Run, int Epochs, double FirstValidationLoss, double FinalTrainLoss, double FinalValidationLoss,
+    double ValidationMinusTrain, double SecondsPerEpoch);
+
+/// <summary>The small computations behind the notebooks' tables, so that the notebooks only call and show.</summary>
+public static class Figures
+{
+    /// <summary>The hyperparameters the presentation's "Configuration" section names, from this configuration.</summary>
+    public static IReadOnlyList<Hyperparameter> Hyperparameters(ExperimentConfiguration c) =>
+    [
+        new("image size (rows x cols x channels)", "imageHeight, imageWidth, channels", $"{c.ImageHeight}x{c.ImageWidth}x{c.Channels}"),
+        new("batch_size", "batchSize", $"{c.BatchSize}"),
+        new("epochs", "epochs", $"{c.Epochs}"),
+        new("verbosity", "verbosity", $"{c.Verbosity}"),
+        new("n (pictures shown)", "picturesShown", $"{c.PicturesShown}"),
+    ];
+
+    /// <summary>Every key whose value in <paramref name="run"/> differs from the <paramref name="presentation"/>'s.</summary>
+    public static IReadOnlyList<ConfigurationChange> Changes(ExperimentConfiguration presentation, ExperimentConfiguration run)
+    {
+        var before = presentation.Keys().ToDictionary(k => k.Name, k => k.Value);
+        return run.Keys().Where(k => !before.TryGetValue(k.Name, out var value) || value != k.Value)
+            .Select(k => new ConfigurationChange(k.Name, before.GetValueOrDefault(k.Name, ""), k.Value)).ToList();
+    }
+
+    /// <summary>Minimum, maximum, mean, spread, and the shares of black (0) and bright (above 0.5) pixels.</summary>
+    public static PixelStatistics Pixels(string set, Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = images.to(ScalarType.Float64);
+        return new PixelStatistics(set, images.shape[0], "(" + string.Join(", ", images.shape) + ")",
+            x.min().item<double>(), x.max().item<double>(), x.mean().item<double>(), x.std().item<double>(),
+            (x == 0).to(ScalarType.Float64).mean().item<double>(), (x > 0.5).to(ScalarType.Float64).mean().item<double>());
+    }
+
+    /// <summary>What each degradation does to the pictures, each drawn from a generator seeded with <paramref name="seed"/>.</summary>
+    public static IReadOnlyList<DegradationEffect> Effects(Tensor images, IEnumerable<Degradation> degradations, long seed = 42)
+    {
+        var effects = new List<DegradationEffect>();
+        foreach (var degradation in degradations)
+        {
+            using var scope = NewDisposeScope();
+            using var generator = new Generator((ulong)seed);
+            var degraded = degradation.Apply(images, generator);
+            effects.Add(new DegradationEffect(degradation.Name,
+                nn.functional.mse_loss(degraded, images).item<float>(),
+                (degraded - images).abs().gt(1e-6).to(ScalarType.Float32).mean().item<float>(),
+                degraded.mean().item<float>()));
+        }
+        return effects;
+    }
+
+    /// <summary>
+    /// Scores a trained model on the test pictures: for a denoising run the
+    /// inputs are the test pictures degraded as the trainer validated them
+    /// (a generator seeded with the configuration's seed + 1); for a clean run
+    /// they are the pictures themselves. The mean-image MSE is a baseline: the
+    /// error of drawing the training set's average picture for every input.
+    /// </summary>
+    public static RestorationScore Score(string run, ExperimentResult result)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)(result.Configuration.Seed + 1));
+        var test = result.Test.Images;
+        var inputs = result.Configuration.Mode == TrainingMode.Denoising ? result.Configuration.Noise.Create().Apply(test, generator) : test;
+        var (bce, mse) = Losses.Evaluate(result.Model, inputs, test);
+        var meanImage = result.Train.Images.mean([0], keepdim: true);
+        return new RestorationScore(run, nn.functional.mse_loss(inputs, test).item<float>(), mse, bce,
+            nn.functional.mse_loss(meanImage.expand_as(test), test).item<float>());
+    }
+
+    /// <summary>A run's first and final losses, the validation-minus-training gap and the mean epoch time.</summary>
+    public static RunSummary Summary(string run, TrainingHistory history)
+    {
+        var last = history.Last ?? throw new ArgumentException($"The history of '{run}' has no epochs.", nameof(history));
+        return new RunSummary(run, history.Epochs.Count, history.Epochs[0].ValidationLoss, last.TrainLoss, last.ValidationLoss,
+            last.ValidationLoss - last.TrainLoss, history.Epochs.Average(e => e.Seconds));
+    }
+
+    /// <summary>The parameters an encoder shares with its autoencoder (the same tensors), and how many it has.</summary>
+    public static (long Shared, long EncoderTotal, long AutoencoderTotal) SharedParameters(Autoencoder model)
+    {
+        var own = model.parameters().Select(p => p.Handle).ToHashSet();
+        var encoder = model.Encoder.parameters().ToList();
+        return (encoder.Where(p => own.Contains(p.Handle)).Sum(p => p.numel()), encoder.Sum(p => p.numel()), model.parameters().Sum(p => p.numel()));
+    }
+}

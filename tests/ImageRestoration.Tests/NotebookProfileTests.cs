@@ -1,0 +1,63 @@
+using ImageRestoration.Configuration;
+using ImageRestoration.Notebooks;
+using ImageRestoration.Training;
+
+namespace ImageRestoration.Tests;
+
+public sealed class NotebookProfileTests
+{
+    [Fact]
+    public void FullIsThePresentationsRun()
+    {
+        var full = NotebookProfile.Named("full").Configuration();
+
+        Assert.Equal(100, full.Epochs);
+        Assert.Equal(0, full.TrainLimit); // all 60,000
+        Assert.Equal(0, full.TestLimit);
+        Assert.Equal(128, full.BatchSize);
+        var changes = Figures.Changes(new ExperimentConfiguration(), full);
+        Assert.Equal(["logDirectory"], changes.Select(c => c.Key)); // nothing but where the runs go
+    }
+
+    [Fact]
+    public void QuickIsAFewEpochsOnASubset()
+    {
+        var quick = NotebookProfile.Named("Quick").Configuration("mode=denoising");
+
+        Assert.InRange(quick.Epochs, 1, 2);
+        Assert.InRange(quick.TrainLimit, 1000, 30000);
+        Assert.InRange(quick.TestLimit, 1000, 10000);
+        Assert.Equal(TrainingMode.Denoising, quick.Mode);
+        Assert.Equal(128, quick.BatchSize);
+    }
+
+    [Fact]
+    public void EachProfileSavesItsRunsInItsOwnIgnoredFolder()
+    {
+        var root = RepositoryRoot.Find()!;
+        Assert.Equal(Path.Combine(root, "runs", "notebooks", "quick"), NotebookProfile.Quick.LogDirectory);
+        Assert.Equal(Path.Combine(root, "runs", "notebooks", "full"), NotebookProfile.Full.LogDirectory);
+        Assert.NotEqual(RunFolder.For(NotebookProfile.Quick.Configuration()).Path, RunFolder.For(NotebookProfile.Full.Configuration()).Path);
+    }
+
+    [Fact]
+    public void TheEnvironmentVariableChoosesAndQuickIsTheDefault()
+    {
+        var before = Environment.GetEnvironmentVariable(NotebookProfile.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, null);
+            Assert.Same(NotebookProfile.Quick, NotebookProfile.FromEnvironment());
+            Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, "full");
+            Assert.Same(NotebookProfile.Full, NotebookProfile.FromEnvironment());
+            Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, "fast");
+            var error = Assert.Throws<ConfigurationException>(() => NotebookProfile.FromEnvironment());
+            Assert.Contains("IMAGE_RESTORATION_PROFILE = 'fast'", error.Message);
+            Assert.Contains("quick or full", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, before);
+        }
+    }
+}
