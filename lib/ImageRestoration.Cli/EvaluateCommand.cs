@@ -45,18 +45,18 @@ internal static class EvaluateCommand
         return command;
     }
 
-    public static Command CreateStudy(TextWriter output, TextWriter error, Option<FileInfo?> config, Option<string[]> set, Option<string?> data)
+    public static Command CreateStudy(TextWriter output, TextWriter error, Option<FileInfo?> config, Option<string[]> set, Option<int?> epochs, Option<string?> data)
     {
         var name = new Argument<string>("study") { Description = string.Join(" | ", Studies.Names) };
         name.AcceptOnlyFromAmong([.. Studies.Names]);
         var command = new Command("study",
             "Run an evaluation study (baselines, noise-sweep, degradations, capacity) with the configuration's budget; " +
             "trains what it needs into run folders (reusing finished ones) and writes LOGDIRECTORY/studies/STUDY.{json,md}.")
-            { name, config, set, data };
+            { name, config, set, epochs, data };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var configuration = (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration())
-                .With(Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data)));
+                .With(Program.Overrides(parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data)));
             var table = Studies.Run(parsed.GetValue(name)!, configuration, new StudyOptions
             {
                 Log = output,

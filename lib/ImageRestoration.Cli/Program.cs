@@ -99,7 +99,7 @@ public static class Program
 
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
         {
-            train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, data),
+            train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data),
             BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data),
         };
     }
