@@ -132,7 +132,9 @@ public static class Program
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
                 $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
-            output.WriteLine($"Saved to {folder}; TensorBoard: tensorboard --logdir {configuration.LogDirectory}");
+            var pages = Charts.RunPages.Save(result);
+            output.WriteLine($"Saved to {folder}: model, history, metrics, {string.Join(", ", pages.Select(Path.GetFileName))}; " +
+                             $"TensorBoard: tensorboard --logdir {configuration.LogDirectory}");
             return 0;
         }
         catch (OperationCanceledException)
