@@ -26,7 +26,7 @@ public static class Conclusions
                 c.Epochs == 1 || c.FinalValidationLoss < c.FirstValidationLoss),
             new("The model does not overfit: the validation loss follows the training loss.",
                 $"final validation - training BCE: clean {F(c.ValidationMinusTrain)}, denoising {F(d.ValidationMinusTrain)} " +
-                $"(at most 5% of the training loss holds)",
+                "(it holds while that gap is at most 5% of the training loss)",
                 c.ValidationMinusTrain <= 0.05 * c.FinalTrainLoss && d.ValidationMinusTrain <= 0.05 * d.FinalTrainLoss),
             new("An 8x4x4 code (128 numbers for 784 pixels) is enough to redraw a digit.",
                 $"reconstruction MSE {F(cleanScore.OutputMse)} against {F(cleanScore.MeanImageMse)} for drawing the average digit every time",
