@@ -10,9 +10,12 @@ public sealed class DownloadTests : IDisposable
     private readonly TempDirectory cache = new();
     private readonly Dictionary<string, byte[]> served = new();
     private readonly Dictionary<string, string> checksums = new();
+    private readonly string? savedVariable = Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable);
 
     public DownloadTests()
     {
+        // The cache and the download come after IMAGE_RESTORATION_DATA, so these tests run without it.
+        Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, null);
         TinyMnist.Write(source.Path, train: 8, test: 4);
         foreach (var name in MnistFiles.All)
         {
@@ -24,6 +27,7 @@ public sealed class DownloadTests : IDisposable
 
     public void Dispose()
     {
+        Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, savedVariable);
         source.Dispose();
         cache.Dispose();
     }

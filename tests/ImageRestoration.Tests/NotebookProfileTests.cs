@@ -60,4 +60,24 @@ public sealed class NotebookProfileTests
             Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, before);
         }
     }
+
+    [Fact]
+    public void OverridesFromTheEnvironmentComeAfterTheProfile()
+    {
+        var saved = Environment.GetEnvironmentVariable(NotebookProfile.OverridesVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(NotebookProfile.OverridesVariable, "epochs=20; seed=7");
+            var full = NotebookProfile.Full.Configuration("mode=denoising");
+            Assert.Equal((20, 7L, TrainingMode.Denoising), (full.Epochs, full.Seed, full.Mode));
+
+            Environment.SetEnvironmentVariable(NotebookProfile.OverridesVariable, "epochs=0");
+            var error = Assert.Throws<ConfigurationException>(() => NotebookProfile.Full.Configuration());
+            Assert.Contains("epochs = 0", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(NotebookProfile.OverridesVariable, saved);
+        }
+    }
 }

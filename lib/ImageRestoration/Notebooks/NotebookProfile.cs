@@ -15,6 +15,13 @@ public sealed class NotebookProfile
 {
     public const string EnvironmentVariable = "IMAGE_RESTORATION_PROFILE";
 
+    /// <summary>
+    /// Extra <c>key=value</c> overrides for every notebook, separated by
+    /// semicolons (<c>IMAGE_RESTORATION_OVERRIDES="epochs=20;seed=7"</c>), applied
+    /// after the profile's: reruns with edited hyperparameters without editing a notebook.
+    /// </summary>
+    public const string OverridesVariable = "IMAGE_RESTORATION_OVERRIDES";
+
     private NotebookProfile(string name, string description, IReadOnlyList<string> overrides)
     {
         Name = name;
@@ -64,11 +71,14 @@ public sealed class NotebookProfile
 
     /// <summary>
     /// The presentation's configuration with this profile's changes, its log
-    /// directory, then <paramref name="overrides"/> (<c>key=value</c>, such as
-    /// <c>mode=denoising</c>); validated.
+    /// directory, the overrides in <c>IMAGE_RESTORATION_OVERRIDES</c>, then
+    /// <paramref name="overrides"/> (<c>key=value</c>, such as <c>mode=denoising</c>); validated.
     /// </summary>
     public ExperimentConfiguration Configuration(params string[] overrides) =>
-        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. overrides]);
+        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. EnvironmentOverrides(), .. overrides]);
+
+    private static string[] EnvironmentOverrides() =>
+        (Environment.GetEnvironmentVariable(OverridesVariable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Training progress for a notebook: one finished line per epoch (at verbosity 1 or 2), no live redraws.</summary>
     public static TrainingProgress Progress(ExperimentConfiguration configuration, TextWriter? output = null) =>
