@@ -29,12 +29,12 @@ public sealed class CapacityModelTests(MnistFixture mnist) : IDisposable
     }
 
     [Fact]
-    public void WideAutoencoderAtWidthOneIsTheSeedsTopology()
+    public void AutoencoderWidthMultiplierOfOneIsTheSeedsTopology()
     {
         TorchRuntime.Initialize();
         using var seed = new Autoencoder();
-        using var wide = new WideAutoencoder(1);
-        using var doubled = new WideAutoencoder(2);
+        using var wide = new Autoencoder(multiplier: 1);
+        using var doubled = new Autoencoder(multiplier: 2);
 
         Assert.Equal(ModelSummary.Of(seed).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)),
             ModelSummary.Of(wide).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)));

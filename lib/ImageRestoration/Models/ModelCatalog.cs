@@ -6,7 +6,7 @@ public static class ModelCatalog
     /// <summary>The presentation's 4,385-parameter autoencoder.</summary>
     public const string Seed = "seed";
 
-    /// <summary>The seed's topology with every layer's filters multiplied (see <see cref="WideAutoencoder"/>).</summary>
+    /// <summary>The seed's topology with every layer's filters multiplied (see <see cref="Autoencoder"/>).</summary>
     public const string Wide = "wide";
 
     /// <summary>A small U-Net: the encoder/decoder with skip connections (see <see cref="UNet"/>).</summary>
@@ -18,7 +18,7 @@ public static class ModelCatalog
     private static readonly Dictionary<string, Func<RestorationModel>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         [Seed] = () => new Autoencoder(),
-        [Wide] = () => new WideAutoencoder(),
+        [Wide] = () => new Autoencoder(multiplier: 4),
         [UNet] = () => new Models.UNet(),
         [UNetSmall] = () => new Models.UNet(channels: 8),
     };
