@@ -48,10 +48,10 @@ internal static class BenchCommand
             var markdown = result.ToMarkdown();
             output.WriteLine();
             output.Write(markdown);
-            if (parsed.GetValue(report) is { } file2)
+            if (parsed.GetValue(report) is { } reportFile)
             {
-                File.WriteAllText(file2.FullName, markdown);
-                File.WriteAllLines(Path.ChangeExtension(file2.FullName, ".jsonl"), result.Measurements.Select(m => m.ToLine()));
+                File.WriteAllText(reportFile.FullName, markdown);
+                File.WriteAllLines(Path.ChangeExtension(reportFile.FullName, ".jsonl"), result.Measurements.Select(m => m.ToLine()));
             }
             return 0;
         }));

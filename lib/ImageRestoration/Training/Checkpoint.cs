@@ -77,8 +77,7 @@ public static class Checkpoint
                 order = tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(ReadBytes(zip, OrderEntry)).ToArray());
             return (history, position, order);
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException or EndOfStreamException or IOException
-                                      && e is not FileNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException or IOException)
         {
             throw new InvalidDataException($"{path} is not a usable checkpoint: {e.Message}", e);
         }
