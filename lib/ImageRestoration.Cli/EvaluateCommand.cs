@@ -51,7 +51,7 @@ internal static class EvaluateCommand
         name.AcceptOnlyFromAmong([.. Studies.Names]);
         var command = new Command("study",
             "Run an evaluation study (baselines, noise-sweep, degradations, capacity) with the configuration's budget; " +
-            "trains what it needs into run folders (reusing finished ones) and writes LOGDIRECTORY/studies/STUDY.{json,md}.")
+            "trains what it needs into run folders (reusing finished ones) and writes LOGDIRECTORY/studies/STUDY.{json,md,html} (table and chart).")
             { name, config, set, epochs, data };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {

@@ -140,6 +140,10 @@ public sealed class ChartTests : IDisposable
         var denoising = Figure(DigitGrid.Denoising(model, new GaussianNoise(0.5), images, labels, 3));
         Assert.Equal(["<b>noisy input</b>", "<b>cleaned</b>", "<b>original</b>", "7", "2", "1"], Annotations(denoising));
 
+        var restorations = Figure(DigitGrid.Restorations(model, new SquareMask(8), images, labels, 2));
+        Assert.Equal(["<b>degraded</b>", "<b>restored</b>", "<b>original</b>", "7", "2"], Annotations(restorations));
+        Assert.Contains("square-mask-8", restorations.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+
         var degradations = Figure(DigitGrid.Degradations(images, [new GaussianNoise(0.5), new SaltAndPepper(0.2), new RandomMask(0.2)], 2));
         Assert.Equal(8, degradations.GetProperty("data").GetArrayLength());
         Assert.Equal(["<b>original</b>", "<b>gaussian-0.5</b>", "<b>salt-and-pepper-0.2</b>", "<b>mask-0.2</b>"], Annotations(degradations));

@@ -150,15 +150,27 @@ public static class DigitGrid
     /// them, and the originals.
     /// </summary>
     public static GenericChart Denoising(RestorationModel model, Degradation degradation, Tensor images, IReadOnlyList<byte>? labels = null,
-        int count = 10, long seed = 43, string? title = "Noisy input, cleaned output and original")
+        int count = 10, long seed = 43, string? title = "Noisy input, cleaned output and original") =>
+        Restorations(model, degradation, images, labels, count, seed, title, ("noisy input", "cleaned"));
+
+    /// <summary>
+    /// The same figure for any degradation (masks, blur...): degraded inputs,
+    /// the model's restorations and the originals.
+    /// </summary>
+    public static GenericChart Restorations(RestorationModel model, Degradation degradation, Tensor images, IReadOnlyList<byte>? labels = null,
+        int count = 10, long seed = 43, string? title = null) =>
+        Restorations(model, degradation, images, labels, count, seed, title ?? $"{degradation.Name}: degraded, restored and original", ("degraded", "restored"));
+
+    private static GenericChart Restorations(RestorationModel model, Degradation degradation, Tensor images, IReadOnlyList<byte>? labels,
+        int count, long seed, string? title, (string Input, string Output) rowTitles)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         using var generator = new Generator((ulong)seed);
         model.eval();
         var originals = images.narrow(0, 0, Math.Min(count, images.shape[0]));
-        var noisy = degradation.Apply(originals, generator);
-        return Of([Row("noisy input", noisy, count), Row("cleaned", model.forward(noisy), count), Row("original", originals, count)],
+        var degraded = degradation.Apply(originals, generator);
+        return Of([Row(rowTitles.Input, degraded, count), Row(rowTitles.Output, model.forward(degraded), count), Row("original", originals, count)],
             labels is null ? null : Labels(labels, count), title);
     }
 

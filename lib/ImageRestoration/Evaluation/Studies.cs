@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageRestoration.Baselines;
+using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Models;
@@ -26,7 +27,7 @@ public sealed record StudyOptions
     /// <summary>Reuse a finished run of the same configuration from the log directory instead of training again (<see cref="Experiment.LoadOrRun"/>).</summary>
     public bool ReuseFinishedRuns { get; init; } = true;
 
-    /// <summary>Where the JSON and Markdown go: null for <c>LOGDIRECTORY/studies</c>, empty for nowhere.</summary>
+    /// <summary>Where the JSON, the Markdown and the chart page (HTML) go: null for <c>LOGDIRECTORY/studies</c>, empty for nowhere.</summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>Training progress; null prints to the console at the configuration's verbosity.</summary>
@@ -50,7 +51,7 @@ public sealed record StudyOptions
 /// validation inputs, and every restorer is scored on those same images.
 /// <code>
 /// var table = Studies.Run("baselines", new ExperimentConfiguration().With("epochs=20", "verbosity=2"));
-/// Console.WriteLine(table.ToMarkdown());   // also saved as runs/studies/baselines.{json,md}
+/// Console.WriteLine(table.ToMarkdown());   // also saved as runs/studies/baselines.{json,md,html}
 /// </code>
 /// </summary>
 public static class Studies
@@ -157,7 +158,7 @@ public static class Studies
         int trainCount = 0, testCount = 0;
         foreach (var kind in options.Degradations)
         {
-            var trainedConfiguration = Derive(configuration, "mode=denoising", "noise.kind=" + ConfigurationKeys.EnumName(kind));
+            var trainedConfiguration = TrainedOn(configuration, kind);
             var degradation = trainedConfiguration.Noise.Create();
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
@@ -221,6 +222,10 @@ public static class Studies
         }, configuration, options);
     }
 
+    /// <summary>The configuration of the degradation study's model for <paramref name="kind"/>: denoising on that degradation, at its configured strength.</summary>
+    public static ExperimentConfiguration TrainedOn(ExperimentConfiguration configuration, DegradationKind kind) =>
+        Derive(configuration, "mode=denoising", "noise.kind=" + ConfigurationKeys.EnumName(kind));
+
     /// <summary>A copy of the configuration with overrides applied and validated; the original is untouched.</summary>
     private static ExperimentConfiguration Derive(ExperimentConfiguration configuration, params string[] overrides) =>
         configuration.Clone().With(overrides);
@@ -269,7 +274,8 @@ public static class Studies
         if (directory.Length > 0)
         {
             var (json, markdown) = table.Save(directory);
-            options.Log?.WriteLine($"Saved {json} and {markdown}");
+            var page = ChartHtml.Save(StudyChart.Of(table), Path.Combine(directory, table.Study + ".html"), title: table.Title);
+            options.Log?.WriteLine($"Saved {json}, {markdown} and {page}");
         }
         return table;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -153,6 +154,39 @@ public sealed class StudyTable
         if (Description.Length > 0) text.AppendLine(Description).AppendLine();
         text.AppendLine(Invariant($"{Configuration.Epochs} epoch{(Configuration.Epochs == 1 ? "" : "s")}, batch {Configuration.BatchSize}, {TrainImages:N0} training images, {TestImages:N0} test images, seed {Configuration.Seed}; PSNR and SSIM are means over images (SSIM: 11x11 Gaussian window σ 1.5, valid borders); study time {Seconds / 60:F1} min.")).AppendLine();
 
+        var (headers, cells) = Cells();
+        AppendTable(text, headers, cells);
+
+        var levels = Rows.Where(r => r.NoiseLevel is not null).Select(r => r.NoiseLevel!.Value).Distinct().Order().ToList();
+        if (levels.Count > 1)
+        {
+            var methods = Rows.Select(r => r.Method).Distinct().ToList();
+            foreach (var (name, value, format) in new (string, Func<StudyRow, double>, string)[] { ("PSNR (dB)", r => r.Psnr, "F2"), ("SSIM", r => r.Ssim, "F4") })
+            {
+                text.AppendLine().AppendLine($"{name} by noise level:").AppendLine();
+                AppendTable(text, ["Method", .. levels.Select(l => l.ToString("0.0#", CultureInfo.InvariantCulture))],
+                    methods.Select(m => (IEnumerable<string>)[m, .. levels.Select(l =>
+                        Find(m, noiseLevel: l) is { } row ? value(row).ToString(format, CultureInfo.InvariantCulture) : "")]));
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The main table as an HTML table (the same columns as the Markdown), for a notebook: <c>HTML(table.ToHtml())</c>.</summary>
+    public string ToHtml()
+    {
+        var (headers, cells) = Cells();
+        var html = new StringBuilder("<table>\n<thead><tr>");
+        foreach (var header in headers) html.Append("<th>").Append(WebUtility.HtmlEncode(header)).Append("</th>");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in cells)
+            html.Append("<tr>").AppendJoin("", row.Select(c => "<td>" + WebUtility.HtmlEncode(c) + "</td>")).Append("</tr>\n");
+        return html.Append("</tbody>\n</table>").ToString();
+    }
+
+    /// <summary>The header and cells of the main table: a column per measure that any row has.</summary>
+    private (List<string> Headers, List<List<string>> Rows) Cells()
+    {
         var columns = new List<(string Header, Func<StudyRow, string?> Cell)>
         {
             ("Method", r => r.Method),
@@ -172,21 +206,7 @@ public sealed class StudyTable
             ("Final val BCE", r => r.FinalValidationLoss is { } v ? Invariant($"{v:F4}") : null),
         };
         columns.RemoveAll(c => Rows.All(r => c.Cell(r) is null));
-        AppendTable(text, columns.Select(c => c.Header), Rows.Select(r => columns.Select(c => c.Cell(r) ?? "")));
-
-        var levels = Rows.Where(r => r.NoiseLevel is not null).Select(r => r.NoiseLevel!.Value).Distinct().Order().ToList();
-        if (levels.Count > 1)
-        {
-            var methods = Rows.Select(r => r.Method).Distinct().ToList();
-            foreach (var (name, value, format) in new (string, Func<StudyRow, double>, string)[] { ("PSNR (dB)", r => r.Psnr, "F2"), ("SSIM", r => r.Ssim, "F4") })
-            {
-                text.AppendLine().AppendLine($"{name} by noise level:").AppendLine();
-                AppendTable(text, ["Method", .. levels.Select(l => l.ToString("0.0#", CultureInfo.InvariantCulture))],
-                    methods.Select(m => (IEnumerable<string>)[m, .. levels.Select(l =>
-                        Find(m, noiseLevel: l) is { } row ? value(row).ToString(format, CultureInfo.InvariantCulture) : "")]));
-            }
-        }
-        return text.ToString();
+        return (columns.Select(c => c.Header).ToList(), Rows.Select(r => columns.Select(c => c.Cell(r) ?? "").ToList()).ToList());
     }
 
     private static void AppendTable(StringBuilder text, IEnumerable<string> headers, IEnumerable<IEnumerable<string>> rows)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageRestoration.Evaluation;
 using ImageRestoration.Training;
 
 namespace ImageRestoration.Notebooks;
@@ -13,8 +14,8 @@ public static class Conclusions
     /// Checks each conclusion on a clean run and a denoising run (their
     /// histories and their scores on the test pictures, see <see cref="Figures.Score"/>).
     /// </summary>
-    public static IReadOnlyList<Conclusion> Check(TrainingHistory clean, TrainingHistory denoising, RestorationScore cleanScore,
-        RestorationScore denoisingScore)
+    public static IReadOnlyList<Conclusion> Check(TrainingHistory clean, TrainingHistory denoising, TestScore cleanScore,
+        TestScore denoisingScore)
     {
         var c = Figures.Summary("clean", clean);
         var d = Figures.Summary("denoising", denoising);
@@ -40,6 +41,40 @@ public static class Conclusions
                 d.FinalValidationLoss > c.FinalValidationLoss),
         ];
     }
+
+    /// <summary>
+    /// The quality targets of the evaluation, checked on a baselines study and
+    /// a capacity study: the model trained on noise against the best classical
+    /// filter, the best model of the capacity study against the seed, and the
+    /// clean model's validation loss after at least 20 epochs.
+    /// </summary>
+    public static IReadOnlyList<Conclusion> CheckTargets(StudyTable baselines, StudyTable capacity)
+    {
+        var noisy = baselines.Rows.LastOrDefault(r => r.Kind == RestorerKind.Model && r.TrainedOn == r.Degradation)
+                    ?? throw new ArgumentException("The baselines study has no model trained on its degradation.", nameof(baselines));
+        var bestBaseline = baselines.Rows.Where(r => r.Kind == RestorerKind.Baseline && r.Degradation == noisy.Degradation).MaxBy(r => r.Psnr)
+                           ?? throw new ArgumentException("The baselines study has no baseline.", nameof(baselines));
+        var clean = baselines.Rows.LastOrDefault(r => r.TrainedOn == "clean" && r.Degradation == "none")
+                    ?? throw new ArgumentException("The baselines study has no clean model scored on clean images.", nameof(baselines));
+        var models = capacity.Rows.Where(r => r.Kind == RestorerKind.Model).ToList();
+        var seed = models.FirstOrDefault(r => r.Model == Models.ModelCatalog.Seed)
+                   ?? throw new ArgumentException("The capacity study has no seed model.", nameof(capacity));
+        var best = models.MaxBy(r => r.Psnr)!;
+        return
+        [
+            new($"Trained on {noisy.Degradation}, the autoencoder restores at least 2 dB better than the best classical filter.",
+                $"PSNR {P(noisy.Psnr)} dB against {P(bestBaseline.Psnr)} dB for {bestBaseline.Method} ({P(noisy.Psnr - bestBaseline.Psnr, "+0.00")} dB)",
+                noisy.Psnr >= bestBaseline.Psnr + 2),
+            new("More capacity helps: the best model of the capacity study is at least 2 dB above the seed.",
+                $"{best.Model} {P(best.Psnr)} dB against seed {P(seed.Psnr)} dB ({P(best.Psnr - seed.Psnr, "+0.00")} dB)",
+                best.Psnr >= seed.Psnr + 2),
+            new("Trained clean for at least 20 epochs, the seed reaches a validation BCE of at most 0.099.",
+                $"validation BCE {F(clean.Bce)} after {clean.Epochs} epochs",
+                clean.Epochs >= 20 && clean.Bce <= 0.099),
+        ];
+    }
+
+    private static string P(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,8 @@
+using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
+using Plotly.NET;
 using ImageRestoration.Degradations;
+using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
 using ImageRestoration.Training;
 using static TorchSharp.torch;
@@ -19,8 +22,14 @@ public sealed record PixelStatistics(string Set, long Pictures, string Shape, do
 /// <summary>How much a degradation changes pictures: mean squared error to the originals and the share of pixels it changed.</summary>
 public sealed record DegradationEffect(string Degradation, double MeanSquaredError, double PixelsChanged, double Mean);
 
-/// <summary>How far a model's outputs are from the originals, against how far its inputs were.</summary>
-public sealed record RestorationScore(string Run, double InputMse, double OutputMse, double OutputBce, double MeanImageMse);
+/// <summary>
+/// How far a model's outputs are from the originals, against how far its
+/// inputs were: squared error, binary cross-entropy, and the mean per-image
+/// PSNR (dB) and SSIM (<see cref="Evaluator"/>). A clean run's inputs are the
+/// originals, so it has no input PSNR.
+/// </summary>
+public sealed record TestScore(string Run, double InputMse, double OutputMse, double OutputBce, double MeanImageMse,
+    double? InputPsnr, double OutputPsnr, double OutputSsim);
 
 /// <summary>One run's figures in one row.</summary>
 public sealed record RunSummary(string Run, int Epochs, double FirstValidationLoss, double FinalTrainLoss, double FinalValidationLoss,
@@ -81,16 +90,27 @@ public static class Figures
     /// they are the pictures themselves. The mean-image MSE is a baseline: the
     /// error of drawing the training set's average picture for every input.
     /// </summary>
-    public static RestorationScore Score(string run, ExperimentResult result)
+    public static TestScore Score(string run, ExperimentResult result)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator((ulong)(result.Configuration.Seed + 1));
         var test = result.Test.Images;
-        var inputs = result.Configuration.Mode == TrainingMode.Denoising ? result.Configuration.Noise.Create().Apply(test, generator) : test;
-        var (bce, mse) = Losses.Evaluate(result.Model, inputs, test);
+        var inputs = Experiment.TestInputs(result.Configuration, test);
+        var input = Evaluator.Score(new NoRestoration(), inputs, test);
+        var output = Evaluator.Score(new ModelRestorer(run, result.Model), inputs, test);
         var meanImage = result.Train.Images.mean([0], keepdim: true);
-        return new RestorationScore(run, nn.functional.mse_loss(inputs, test).item<float>(), mse, bce,
-            nn.functional.mse_loss(meanImage.expand_as(test), test).item<float>());
+        return new TestScore(run, input.Mse, output.Mse, output.Bce, nn.functional.mse_loss(meanImage.expand_as(test), test).item<float>(),
+            result.Configuration.Mode == TrainingMode.Denoising ? input.Psnr : null, output.Psnr, output.Ssim);
+    }
+
+    /// <summary>
+    /// The degraded / restored / original grid of the run the configuration
+    /// names, loaded from its run folder (or trained, if it is missing).
+    /// </summary>
+    public static GenericChart Restorations(ExperimentConfiguration configuration)
+    {
+        using var run = Experiment.LoadOrRun(configuration);
+        return DigitGrid.Restorations(run.Model, configuration.Noise.Create(), run.Test.Images, run.Test.Labels, configuration.PicturesShown,
+            configuration.Seed + 1, $"{configuration.Model} trained on {configuration.Noise.Create().Name}: degraded, restored and original");
     }
 
     /// <summary>A run's first and final losses, the validation-minus-training gap and the mean epoch time.</summary>

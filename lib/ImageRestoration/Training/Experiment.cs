@@ -150,11 +150,15 @@ public static class Experiment
     /// </summary>
     public static RestorationScore Score(ExperimentConfiguration configuration, RestorationModel model, Tensor testImages)
     {
-        using var inputs = configuration.Mode == TrainingMode.Denoising
-            ? Evaluator.Degrade(testImages, configuration.Noise.Create(), configuration.Seed + 1)
-            : testImages.alias();
+        using var inputs = TestInputs(configuration, testImages);
         return Evaluator.Score(ModelRestorer.For(model, configuration.Model), inputs, testImages);
     }
+
+    /// <summary>The inputs the trainer validated on: the test images degraded with seed + 1 in denoising mode, themselves (an alias) in clean mode.</summary>
+    public static Tensor TestInputs(ExperimentConfiguration configuration, Tensor testImages) =>
+        configuration.Mode == TrainingMode.Denoising
+            ? Evaluator.Degrade(testImages, configuration.Noise.Create(), configuration.Seed + 1)
+            : testImages.alias();
 
     private static void Prepare(ExperimentConfiguration configuration)
     {
