@@ -21,7 +21,7 @@ internal static class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Rounds of alternating measurements; the report gives medians.", DefaultValueFactory = _ => 3 };
         var threads = new Option<int[]>("--threads") { Description = "Thread counts to measure.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Full training epochs per measurement (after a warm-up).", DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--inference-batch") { Description = "Images per inference batch.", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--inference-batch") { Description = "Images per inference batch.", DefaultValueFactory = _ => 128 };
         var python = new Option<string>("--python") { Description = "The Python with PyTorch (Debian's python3-torch); 'none' skips PyTorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table and the raw measurements (JSON lines) here." };
         var command = new Command("bench", "Measure training and inference throughput and memory against PyTorch on this machine.")
@@ -63,7 +63,7 @@ internal static class BenchCommand
     {
         var threads = new Option<int>("--threads") { Required = true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--inference-batch") { DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--inference-batch") { DefaultValueFactory = _ => 128 };
         var command = new Command(WorkerName, "One TorchSharp measurement (used by bench).") { Hidden = true };
         command.Options.Add(threads);
         command.Options.Add(epochs);

@@ -118,7 +118,7 @@ def main():
     parser.add_argument("--data", required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--inference-batch", type=int, default=1000)
+    parser.add_argument("--inference-batch", type=int, default=128)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     train_images = images(args.data, "train-images-idx3-ubyte")

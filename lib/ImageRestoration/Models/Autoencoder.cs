@@ -26,15 +26,15 @@ public sealed class Autoencoder : RestorationModel
         // Keras's MaxPooling2D(padding='same') pads only at the end, which is
         // PyTorch's ceil mode: 28 -> 14 -> 7 -> 4.
         encoder = Sequential(
-            ("conv1", Conv2d(1, wide, 3, Padding.Same)), ("relu1", ReLU()), ("pool1", MaxPool2d(2, ceil_mode: true)),
-            ("conv2", Conv2d(wide, narrow, 3, Padding.Same)), ("relu2", ReLU()), ("pool2", MaxPool2d(2, ceil_mode: true)),
-            ("conv3", Conv2d(narrow, narrow, 3, Padding.Same)), ("relu3", ReLU()), ("pool3", MaxPool2d(2, ceil_mode: true)));
+            ("conv1", Conv2d(1, wide, 3, Padding.Same)), ("relu1", ReLU(inplace: true)), ("pool1", MaxPool2d(2, ceil_mode: true)),
+            ("conv2", Conv2d(wide, narrow, 3, Padding.Same)), ("relu2", ReLU(inplace: true)), ("pool2", MaxPool2d(2, ceil_mode: true)),
+            ("conv3", Conv2d(narrow, narrow, 3, Padding.Same)), ("relu3", ReLU(inplace: true)), ("pool3", MaxPool2d(2, ceil_mode: true)));
         // The 'valid' convolution turns 16x16 into 14x14, so the last
         // upsampling lands back on 28x28.
         decoder = Sequential(
-            ("conv4", Conv2d(narrow, narrow, 3, Padding.Same)), ("relu4", ReLU()), ("up1", Upsample(scale_factor: [2.0, 2.0])),
-            ("conv5", Conv2d(narrow, narrow, 3, Padding.Same)), ("relu5", ReLU()), ("up2", Upsample(scale_factor: [2.0, 2.0])),
-            ("conv6", Conv2d(narrow, wide, 3, Padding.Valid)), ("relu6", ReLU()), ("up3", Upsample(scale_factor: [2.0, 2.0])),
+            ("conv4", Conv2d(narrow, narrow, 3, Padding.Same)), ("relu4", ReLU(inplace: true)), ("up1", Upsample(scale_factor: [2.0, 2.0])),
+            ("conv5", Conv2d(narrow, narrow, 3, Padding.Same)), ("relu5", ReLU(inplace: true)), ("up2", Upsample(scale_factor: [2.0, 2.0])),
+            ("conv6", Conv2d(narrow, wide, 3, Padding.Valid)), ("relu6", ReLU(inplace: true)), ("up3", Upsample(scale_factor: [2.0, 2.0])),
             ("conv7", Conv2d(wide, 1, 3, Padding.Same)), ("sigmoid", Sigmoid()));
         RegisterComponents();
         KerasInitialization.Apply(this);

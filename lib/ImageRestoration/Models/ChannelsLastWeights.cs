@@ -51,19 +51,22 @@ public static class ChannelsLastWeights
         {
             if (tensor.dim() != 4) continue;
             using var nhwc = tensor.permute(0, 2, 3, 1).contiguous();
-            using var strided = nhwc.permute(0, 3, 1, 2);
+            // Explicit strides rather than permuting back: with one input channel the permuted
+            // tensor is already "contiguous", so that would keep NCHW strides, libtorch would run
+            // that convolution in NCHW and hand its output to the slow NCHW pooling kernel.
+            using var strided = nhwc.as_strided(tensor.shape, ChannelsLastStrides(tensor.shape));
             tensor.set_(strided);
         }
     }
 
     /// <summary>True when every 4-D parameter has channels-last strides.</summary>
     public static bool IsApplied(nn.Module model) =>
-        model.parameters().Where(p => p.dim() == 4).All(p =>
-        {
-            var (c, h, w) = (p.shape[1], p.shape[2], p.shape[3]);
-            long[] expected = [h * w * c, 1, w * c, c];
-            var strides = p.stride();
-            // A dimension of size 1 may carry any stride.
-            return Enumerable.Range(0, 4).All(d => p.shape[d] == 1 || strides[d] == expected[d]);
-        });
+        model.parameters().Where(p => p.dim() == 4).All(p => p.stride().SequenceEqual(ChannelsLastStrides(p.shape)));
+
+    /// <summary>NHWC order for an N x C x H x W shape: channels vary fastest, then columns, rows and images.</summary>
+    private static long[] ChannelsLastStrides(long[] shape)
+    {
+        var (c, h, w) = (shape[1], shape[2], shape[3]);
+        return [h * w * c, 1, w * c, c];
+    }
 }
