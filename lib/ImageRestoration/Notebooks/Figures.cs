@@ -1,10 +1,10 @@
 using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
-using Plotly.NET;
 using ImageRestoration.Degradations;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
 using ImageRestoration.Training;
+using Plotly.NET;
 using static TorchSharp.torch;
 
 namespace ImageRestoration.Notebooks;
@@ -109,8 +109,9 @@ public static class Figures
     public static GenericChart Restorations(ExperimentConfiguration configuration)
     {
         using var run = Experiment.LoadOrRun(configuration);
-        return DigitGrid.Restorations(run.Model, configuration.Noise.Create(), run.Test.Images, run.Test.Labels, configuration.PicturesShown,
-            configuration.Seed + 1, $"{configuration.Model} trained on {configuration.Noise.Create().Name}: degraded, restored and original");
+        var degradation = configuration.Noise.Create();
+        return DigitGrid.Restorations(run.Model, degradation, run.Test.Images, run.Test.Labels, configuration.PicturesShown,
+            configuration.Seed + 1, $"{configuration.Model} trained on {degradation.Name}: degraded, restored and original");
     }
 
     /// <summary>A run's first and final losses, the validation-minus-training gap and the mean epoch time.</summary>
