@@ -136,13 +136,14 @@ public static class StudyChart
         if (models.Count == 0) throw new ArgumentException($"The {table.Study} study has no trained models.", nameof(table));
         var names = models.Select(r => r.Model ?? r.Method).ToArray();
         var traces = new List<Trace>();
-        Trace Bars(string name, int panel, IEnumerable<double?> values, string colour, string format, bool legend = false) => Trace("bar", [
+        // Figures written on the test bars only: two labels side by side on narrow bars overlap.
+        Trace Bars(string name, int panel, IEnumerable<double?> values, string colour, string? format, bool legend = false) => Trace("bar", [
             ("name", name),
             ("legendgroup", name),
             ("showlegend", legend),
             ("x", names),
             ("y", values.Select(v => v is { } x ? Math.Round(x, 4) : (double?)null).ToArray()),
-            ("text", values.Select(v => v?.ToString(format, CultureInfo.InvariantCulture) ?? "").ToArray()),
+            ("text", format is null ? null : values.Select(v => v?.ToString(format, CultureInfo.InvariantCulture) ?? "").ToArray()),
             ("textposition", "outside"),
             ("textangle", 0),
             ("textfont", Object(("size", 10))),
@@ -152,9 +153,9 @@ public static class StudyChart
             .. Axes(panel)]);
         const string test = "#ff7f0e", train = "#ffbb78";
         traces.Add(Bars("test images", 1, models.Select(r => (double?)r.Psnr), test, "F2", legend: true));
-        traces.Add(Bars("training images", 1, models.Select(r => r.TrainPsnr), train, "F2", legend: true));
+        traces.Add(Bars("training images", 1, models.Select(r => r.TrainPsnr), train, null, legend: true));
         traces.Add(Bars("test images", 2, models.Select(r => (double?)r.Ssim), test, "F3"));
-        traces.Add(Bars("training images", 2, models.Select(r => r.TrainSsim), train, "F3"));
+        traces.Add(Bars("training images", 2, models.Select(r => r.TrainSsim), train, null));
         traces.Add(Bars("parameters", 3, models.Select(r => (double?)r.Parameters), "#2ca02c", "N0"));
         traces.Add(Bars("seconds per epoch", 4, models.Select(r => r.EpochSeconds), "#9467bd", "F1"));
         var degradation = models[0].Degradation;
