@@ -63,10 +63,10 @@ public static class Conclusions
         return
         [
             new($"Trained on {noisy.Degradation}, the autoencoder restores at least 2 dB better than the best classical filter.",
-                $"PSNR {P(noisy.Psnr)} dB against {P(bestBaseline.Psnr)} dB for {bestBaseline.Method} ({P(noisy.Psnr - bestBaseline.Psnr, "+0.00")} dB)",
+                $"PSNR {P(noisy.Psnr)} dB against {P(bestBaseline.Psnr)} dB for {bestBaseline.Method} ({P(noisy.Psnr - bestBaseline.Psnr, "+0.00;-0.00")} dB)",
                 noisy.Psnr >= bestBaseline.Psnr + 2),
             new("More capacity helps: the best model of the capacity study is at least 2 dB above the seed.",
-                $"{best.Model} {P(best.Psnr)} dB against seed {P(seed.Psnr)} dB ({P(best.Psnr - seed.Psnr, "+0.00")} dB)",
+                $"{best.Model} {P(best.Psnr)} dB against seed {P(seed.Psnr)} dB ({P(best.Psnr - seed.Psnr, "+0.00;-0.00")} dB)",
                 best.Psnr >= seed.Psnr + 2),
             new("Trained clean for at least 20 epochs, the seed reaches a validation BCE of at most 0.099.",
                 $"validation BCE {F(clean.Bce)} after {clean.Epochs} epochs",
