@@ -107,6 +107,20 @@ public static class TorchRuntime
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);
 
+    /// <summary>
+    /// Frees the native scalars that TorchSharp 0.107.0 makes and never
+    /// disposes: every <c>double</c> it converts to a <c>Scalar</c> (Adam's
+    /// step does several per parameter per batch) holds a small native block
+    /// until the garbage collector finalizes it, and training allocates too few
+    /// managed bytes for a collection to come on its own. Those small blocks
+    /// sit between the freed activations of each batch, so the native heap
+    /// cannot reuse them and grows by about 2.5 MB per batch: 1.9 GiB resident
+    /// after one epoch of the seed model, against 0.7 GiB with this call after
+    /// every batch. A gen-0 collection of a heap this small takes microseconds.
+    /// (The missing disposals are TorchSharp pull request 1496, not yet released.)
+    /// </summary>
+    public static void ReleaseUndisposedScalars() => GC.Collect(0, GCCollectionMode.Forced, blocking: false);
+
     /// <summary>The directory the native libtorch was loaded from, read from the process's memory map.</summary>
     public static string? LoadedLibTorchDirectory()
     {

@@ -111,6 +111,7 @@ public sealed class Trainer : IDisposable
                         mseSum += nn.functional.mse_loss(output, target).item<float>() * length;
                     progress.Batch(epoch, batch + 1, batches, lossSum / (start + length), start + length - (long)position.NextBatch * batchSize, clock.Elapsed);
                 }
+                TorchRuntime.ReleaseUndisposedScalars();
                 if (cancellation.IsCancellationRequested && batch + 1 < batches)
                 {
                     position = new TrainingPosition(epoch, batch + 1, lossSum, mseSum, position.Seconds + clock.Elapsed.TotalSeconds);
