@@ -54,8 +54,9 @@ public sealed class ImageDataset : IDisposable
 
         var count = limit > 0 ? Math.Min(limit, images.Count) : images.Count;
         var (height, width) = (images.Dimensions[1], images.Dimensions[2]);
-        using var bytes = tensor(images.Data.AsSpan(0, count * height * width).ToArray(), [count, 1, height, width], ScalarType.Byte);
-        var floats = bytes.to(ScalarType.Float32).div_(255f);
+        using var bytes = tensor(images.Data, [images.Count, 1, height, width], ScalarType.Byte);
+        using var kept = bytes.narrow(0, 0, count);
+        var floats = kept.to(ScalarType.Float32).div_(255f);
         return new ImageDataset(floats, labels.Data[..count], directory);
     }
 
