@@ -103,18 +103,10 @@ public static class Studies
             // The presentation's own use: the clean-trained model on clean pictures (its validation loss).
             rows.Add(ScoreModel(clean, clean.Test.Images, "none", options));
         }
-        return Finish(new StudyTable
-        {
-            Study = Baselines,
-            Title = $"Classical baselines against the {configuration.Model} model on {degradation.Name} test images",
-            Description = $"Every method restores the same {degradation.Name} test images. The model is trained once on clean images " +
-                          $"(x→x, as the presentation) and once on {degradation.Name} noise (degraded(x)→x); the last row scores the clean-trained model on clean images.",
-            Configuration = configuration.Clone(),
-            TrainImages = trainCount,
-            TestImages = testCount,
-            Seconds = clock.Elapsed.TotalSeconds,
-            Rows = rows,
-        }, configuration, options);
+        return Finish(Baselines, $"Classical baselines against the {configuration.Model} model on {degradation.Name} test images",
+            $"Every method restores the same {degradation.Name} test images. The model is trained once on clean images " +
+                $"(x→x, as the presentation) and once on {degradation.Name} noise (degraded(x)→x); the last row scores the clean-trained model on clean images.",
+            configuration, (trainCount, testCount), clock, rows, options);
     }
 
     public static StudyTable RunNoiseSweep(ExperimentConfiguration configuration, StudyOptions? options = null)
@@ -135,19 +127,11 @@ public static class Studies
             rows.Add(ScoreModel(result, degraded, degradation.Name, options) with { NoiseLevel = level });
         }
         var trainedOn = trainedConfiguration.Noise.Create().Name;
-        return Finish(new StudyTable
-        {
-            Study = NoiseSweep,
-            Title = $"Noise-level sweep: the {configuration.Model} model trained on {trainedOn}, evaluated from " +
-                    FormattableString.Invariant($"{options.NoiseLevels.Min()} to {options.NoiseLevels.Max()}"),
-            Description = "At each Gaussian noise factor, the test images are degraded once and every method restores the same images; " +
-                          $"the model is trained at one factor only ({trainedOn}).",
-            Configuration = configuration.Clone(),
-            TrainImages = result.Train.Count,
-            TestImages = result.Test.Count,
-            Seconds = clock.Elapsed.TotalSeconds,
-            Rows = rows,
-        }, configuration, options);
+        return Finish(NoiseSweep, $"Noise-level sweep: the {configuration.Model} model trained on {trainedOn}, evaluated from " +
+                FormattableString.Invariant($"{options.NoiseLevels.Min()} to {options.NoiseLevels.Max()}"),
+            "At each Gaussian noise factor, the test images are degraded once and every method restores the same images; " +
+                $"the model is trained at one factor only ({trainedOn}).",
+            configuration, (result.Train.Count, result.Test.Count), clock, rows, options);
     }
 
     public static StudyTable RunDegradations(ExperimentConfiguration configuration, StudyOptions? options = null)
@@ -166,17 +150,9 @@ public static class Studies
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options));
             rows.Add(ScoreModel(result, degraded, degradation.Name, options));
         }
-        return Finish(new StudyTable
-        {
-            Study = Degradations,
-            Title = $"The {configuration.Model} model trained on each degradation",
-            Description = "For each degradation, one model trained on it (degraded(x)→x) and the baselines restore the same degraded test images.",
-            Configuration = configuration.Clone(),
-            TrainImages = trainCount,
-            TestImages = testCount,
-            Seconds = clock.Elapsed.TotalSeconds,
-            Rows = rows,
-        }, configuration, options);
+        return Finish(Degradations, $"The {configuration.Model} model trained on each degradation",
+            "For each degradation, one model trained on it (degraded(x)→x) and the baselines restore the same degraded test images.",
+            configuration, (trainCount, testCount), clock, rows, options);
     }
 
     public static StudyTable RunCapacity(ExperimentConfiguration configuration, StudyOptions? options = null)
@@ -208,18 +184,10 @@ public static class Studies
                 TrainBce = onTrain.Bce,
             });
         }
-        return Finish(new StudyTable
-        {
-            Study = Capacity,
-            Title = $"Capacity study on {degradationName}: {string.Join(", ", options.Models)} with the same budget",
-            Description = "Each model is trained with the same epochs, batch size, data and noise; PSNR/SSIM/BCE on the degraded test images, " +
-                          "and on as many degraded training images for the train/test gap (overfitting).",
-            Configuration = configuration.Clone(),
-            TrainImages = trainCount,
-            TestImages = testCount,
-            Seconds = clock.Elapsed.TotalSeconds,
-            Rows = rows,
-        }, configuration, options);
+        return Finish(Capacity, $"Capacity study on {degradationName}: {string.Join(", ", options.Models)} with the same budget",
+            "Each model is trained with the same epochs, batch size, data and noise; PSNR/SSIM/BCE on the degraded test images, " +
+                "and on as many degraded training images for the train/test gap (overfitting).",
+            configuration, (trainCount, testCount), clock, rows, options);
     }
 
     /// <summary>The configuration of the degradation study's model for <paramref name="kind"/>: denoising on that degradation, at its configured strength.</summary>
@@ -268,8 +236,21 @@ public static class Studies
         };
     }
 
-    private static StudyTable Finish(StudyTable table, ExperimentConfiguration configuration, StudyOptions options)
+    /// <summary>The study's table, saved with its chart where the options or the configuration say.</summary>
+    private static StudyTable Finish(string study, string title, string description, ExperimentConfiguration configuration,
+        (int Train, int Test) images, Stopwatch clock, List<StudyRow> rows, StudyOptions options)
     {
+        var table = new StudyTable
+        {
+            Study = study,
+            Title = title,
+            Description = description,
+            Configuration = configuration.Clone(),
+            TrainImages = images.Train,
+            TestImages = images.Test,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Rows = rows,
+        };
         var directory = options.OutputDirectory ?? Path.Combine(configuration.LogDirectory, "studies");
         if (directory.Length > 0)
         {
