@@ -112,17 +112,8 @@ public sealed class IdxFile
         stream.Write(data);
     }
 
-    /// <summary>The file's bytes, decompressed when they start with the gzip signature (whatever the name).</summary>
-    public static byte[] ReadAllBytesDecompressed(string path)
-    {
-        using var stream = OpenDecompressed(path);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
-
-    /// <summary>The file as a stream, through gzip when it starts with the gzip signature.</summary>
-    private static Stream OpenDecompressed(string path)
+    /// <summary>The file as a stream, decompressed when it starts with the gzip signature (whatever its name).</summary>
+    public static Stream OpenDecompressed(string path)
     {
         var file = File.OpenRead(path);
         var isGzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;

@@ -49,10 +49,11 @@ public static class MnistFiles
         using (var file = File.OpenRead(path))
             if (gzipSha256.TryGetValue(name, out var published) && Sha256(SHA256.HashData(file)) == published)
                 return true;
+        if (!contentSha256.TryGetValue(name, out var content)) return false;
         try
         {
-            return contentSha256.TryGetValue(name, out var content)
-                   && Sha256(SHA256.HashData(IdxFile.ReadAllBytesDecompressed(path))) == content;
+            using var decompressed = IdxFile.OpenDecompressed(path);
+            return Sha256(SHA256.HashData(decompressed)) == content;
         }
         catch (InvalidDataException)
         {
