@@ -39,7 +39,16 @@ public sealed class Autoencoder : RestorationModel
         RegisterComponents();
         KerasInitialization.Apply(this);
         Encoder = new Encoder(encoder);
+        // Kept out of RegisterComponents: they are the decoder's own layers, not more of them.
+        var layers = decoder.children().Cast<Module<Tensor, Tensor>>().ToArray();
+        decoderUpToLastUpsampling = layers[..^3];
+        lastConvolution = (Conv2d)layers[^2];
+        lastActivation = layers[^1];
     }
+
+    private readonly Module<Tensor, Tensor>[] decoderUpToLastUpsampling;
+    private readonly Conv2d lastConvolution;
+    private readonly Module<Tensor, Tensor> lastActivation;
 
     /// <summary>How many times the seed's filters each layer has (1: the presentation's model).</summary>
     public int Multiplier { get; }
@@ -52,7 +61,17 @@ public sealed class Autoencoder : RestorationModel
         encoder.named_children().Concat(decoder.named_children())
             .Select(c => (c.name, (Module<Tensor, Tensor>)c.module));
 
-    public override Tensor forward(Tensor input) => decoder.forward(encoder.forward(input));
+    /// <summary>
+    /// The layers in order, except that the last upsampling and convolution run
+    /// as one <see cref="SubPixelConvolution"/>: the same values, a third of the time.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        var features = encoder.forward(input);
+        foreach (var layer in decoderUpToLastUpsampling)
+            features = layer.forward(features);
+        return lastActivation.forward(SubPixelConvolution.UpsampleThenConvolve(features, lastConvolution));
+    }
 
     protected override void Dispose(bool disposing)
     {
