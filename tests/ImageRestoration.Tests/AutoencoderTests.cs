@@ -18,6 +18,9 @@ public sealed class AutoencoderTests : IDisposable
         using var model = new Autoencoder();
         Assert.Equal(4385, model.parameters().Sum(p => p.numel()));
         Assert.Equal(4385, ModelSummary.Of(model).TotalParameters);
+        // Keras's layer names under the two halves, each once (forward's own references to decoder layers add none).
+        Assert.All(model.state_dict().Keys, key => Assert.Matches(@"^(encoder\.conv[123]|decoder\.conv[4567])\.(weight|bias)$", key));
+        Assert.Equal(14, model.state_dict().Count);
     }
 
     [Fact]

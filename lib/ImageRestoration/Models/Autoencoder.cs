@@ -17,6 +17,10 @@ public sealed class Autoencoder : RestorationModel
 {
     private readonly Sequential encoder;
     private readonly Sequential decoder;
+    // The decoder's own layers again, for forward; not registered a second time.
+    private readonly Module<Tensor, Tensor>[] decoderUpToLastUpsampling;
+    private readonly Conv2d lastConvolution;
+    private readonly Module<Tensor, Tensor> lastActivation;
 
     public Autoencoder(int multiplier = 1) : base(nameof(Autoencoder))
     {
@@ -39,16 +43,11 @@ public sealed class Autoencoder : RestorationModel
         RegisterComponents();
         KerasInitialization.Apply(this);
         Encoder = new Encoder(encoder);
-        // Kept out of RegisterComponents: they are the decoder's own layers, not more of them.
         var layers = decoder.children().Cast<Module<Tensor, Tensor>>().ToArray();
         decoderUpToLastUpsampling = layers[..^3];
         lastConvolution = (Conv2d)layers[^2];
         lastActivation = layers[^1];
     }
-
-    private readonly Module<Tensor, Tensor>[] decoderUpToLastUpsampling;
-    private readonly Conv2d lastConvolution;
-    private readonly Module<Tensor, Tensor> lastActivation;
 
     /// <summary>How many times the seed's filters each layer has (1: the presentation's model).</summary>
     public int Multiplier { get; }
