@@ -27,13 +27,8 @@ public static class TorchRuntime
             if (initialized) return;
             KeepLargeAllocations();
             SpinBrieflyBetweenParallelRegions();
-            foreach (var directory in CandidateDirectories())
-            {
-                if (!NativeLibraries.All(name => File.Exists(Path.Combine(directory, name)))) continue;
-                foreach (var name in NativeLibraries)
-                    NativeLibrary.Load(Path.Combine(directory, name));
-                break;
-            }
+            foreach (var path in FindNativeLibraries(Path.GetDirectoryName(typeof(torch).Assembly.Location)) ?? [])
+                NativeLibrary.Load(path);
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
@@ -130,16 +125,31 @@ public static class TorchRuntime
         return line is null ? null : Path.GetDirectoryName(line[line.IndexOf('/')..]);
     }
 
-    // An application's output folder holds the natives beside TorchSharp.dll;
-    // a notebook kernel resolves TorchSharp from the NuGet cache instead, where
-    // they sit in the libtorch-cpu-linux-x64 and torchsharp packages.
-    private static IEnumerable<string> CandidateDirectories()
+    /// <summary>The libtorch that TorchSharp 0.107.0 is built against (TorchSharp-cpu depends on exactly this version).</summary>
+    public const string LibTorchVersion = "2.10.0";
+
+    /// <summary>
+    /// Full paths of the native libraries for the TorchSharp.dll in <paramref name="torchSharpDirectory"/>,
+    /// in load order (dependencies first), or null where they are not all found.
+    /// </summary>
+    public static string[]? FindNativeLibraries(string? torchSharpDirectory)
     {
-        var torchSharpDirectory = Path.GetDirectoryName(typeof(torch).Assembly.Location);
-        if (string.IsNullOrEmpty(torchSharpDirectory)) yield break;
-        yield return torchSharpDirectory;
-        yield return Path.Combine(torchSharpDirectory, "runtimes", RuntimeRid, "native");
-        yield return Path.Combine(torchSharpDirectory, "cpu"); // TorchSharp's own consolidation folder for notebooks
+        if (string.IsNullOrEmpty(torchSharpDirectory)) return null;
+        // An application's output folder holds the natives beside TorchSharp.dll; TorchSharp's own
+        // consolidation folder for notebooks is cpu/ beside it.
+        string[] together = [torchSharpDirectory, Path.Combine(torchSharpDirectory, "runtimes", RuntimeRid, "native"), Path.Combine(torchSharpDirectory, "cpu")];
+        foreach (var directory in together)
+            if (NativeLibraries.All(name => File.Exists(Path.Combine(directory, name))))
+                return [.. NativeLibraries.Select(name => Path.Combine(directory, name))];
+        // A notebook kernel resolves TorchSharp from the NuGet cache (packages/torchsharp/VERSION/lib/net8.0),
+        // where the natives sit in two packages. TorchSharp copies them into cpu/ on first use but then
+        // fails to load them there (the first notebook on a fresh machine failed; later ones passed),
+        // so they are loaded from the packages themselves.
+        var torchSharpPackage = Path.GetFullPath(Path.Combine(torchSharpDirectory, "..", ".."));
+        var libTorch = Path.Combine(torchSharpPackage, "..", "..", "libtorch-cpu-" + RuntimeRid, LibTorchVersion, "runtimes", RuntimeRid, "native");
+        string[] paths = [.. NativeLibraries[..^1].Select(name => Path.GetFullPath(Path.Combine(libTorch, name))),
+            Path.Combine(torchSharpPackage, "runtimes", RuntimeRid, "native", NativeLibraries[^1])];
+        return paths.All(File.Exists) ? paths : null;
     }
 
     private static string RuntimeRid => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
