@@ -27,7 +27,7 @@ public static class SubPixelConvolution
         var (outputs, inputs) = (weight.shape[0], weight.shape[1]);
         if (weight.shape[2] != 3 || weight.shape[3] != 3)
             throw new ArgumentException($"The sub-pixel form is for 3x3 kernels, not {weight.shape[2]}x{weight.shape[3]}.", nameof(convolution));
-        using var taps = TapMap(weight.dtype);
+        var taps = tensor(TapMap, [9, 36]).to(weight.dtype);
         // (outputs, inputs, 9 taps) x (9 taps, 4 phases x 3 x 3) -> (outputs x 4 phases, inputs, 3, 3), the order pixel_shuffle reads.
         var phases = weight.reshape(outputs, inputs, 9).matmul(taps)
             .reshape(outputs, inputs, 4, 3, 3).permute(0, 2, 1, 3, 4).reshape(outputs * 4, inputs, 3, 3);
@@ -43,7 +43,9 @@ public static class SubPixelConvolution
     /// of the upsampled picture's convolution reads, through tap (ky, kx), the
     /// small picture at (i + floor((py+ky)/2), j + floor((px+kx)/2)).
     /// </summary>
-    private static Tensor TapMap(ScalarType type)
+    private static readonly float[] TapMap = BuildTapMap();
+
+    private static float[] BuildTapMap()
     {
         var map = new float[9 * 36];
         for (var py = 0; py < 2; py++)
@@ -54,8 +56,7 @@ public static class SubPixelConvolution
             var (dy, dx) = (FloorHalf(py + ky), FloorHalf(px + kx));
             map[((ky + 1) * 3 + kx + 1) * 36 + (py * 2 + px) * 9 + (dy + 1) * 3 + dx + 1] += 1;
         }
-        using var floats = tensor(map, [9, 36]);
-        return floats.to(type);
+        return map;
     }
 
     private static int FloorHalf(int value) => (int)Math.Floor(value / 2.0);
