@@ -31,13 +31,13 @@ else
   dotnet tool install --tool-path "$tool_path" Microsoft.dotnet-interactive --version "$tool_version" >/dev/null
 fi
 
-# 2. FSharp.Core 10.1.403 from NuGet: the library pins it, so restoring the
-#    library brings the package into the global packages folder.
+# 2. FSharp.Core 10.1.403 from NuGet: the display library pins it, so restoring
+#    it brings the package into the global packages folder.
 packages=$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: *//')
 replacement="$packages/fsharp.core/$fsharp_version/lib/netstandard2.1/FSharp.Core.dll"
 if [ ! -f "$replacement" ]; then
-  echo "kernel: restoring the library for FSharp.Core $fsharp_version"
-  dotnet restore lib/ImageRestoration/ImageRestoration.csproj >/dev/null
+  echo "kernel: restoring the display library for FSharp.Core $fsharp_version"
+  dotnet restore lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj >/dev/null
 fi
 [ -f "$replacement" ] || { echo "kernel: $replacement not found after the restore." >&2; exit 1; }
 

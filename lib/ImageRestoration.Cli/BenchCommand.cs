@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using ImageRestoration.Benchmarks;
+using ImageRestoration.Cli.Benchmarks;
 using ImageRestoration.Data;
 
 namespace ImageRestoration.Cli;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
 using ImageRestoration.Evaluation;
@@ -57,12 +58,15 @@ internal static class EvaluateCommand
         {
             var configuration = (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration())
                 .With(Program.Overrides(parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data)));
-            var table = Studies.Run(parsed.GetValue(name)!, configuration, new StudyOptions
+            var options = new StudyOptions
             {
                 Log = output,
                 Progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs,
                     ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected),
-            });
+            };
+            var table = Studies.Run(parsed.GetValue(name)!, configuration, options);
+            var directory = options.DirectoryFor(configuration);
+            if (directory.Length > 0) output.WriteLine($"Saved {StudyChart.Save(table, directory)}");
             output.WriteLine(table.ToMarkdown());
             return 0;
         }));

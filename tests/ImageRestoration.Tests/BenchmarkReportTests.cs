@@ -1,4 +1,4 @@
-using ImageRestoration.Benchmarks;
+using ImageRestoration.Cli.Benchmarks;
 
 namespace ImageRestoration.Tests;
 

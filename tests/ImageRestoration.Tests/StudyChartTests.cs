@@ -145,17 +145,23 @@ public sealed class StudyChartTests
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Model = "seed" },
             Row("unet trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 18.9, 0.80) with { Model = "unet" });
 
-        var targets = Conclusions.CheckTargets(baselines, capacity);
+        var stated = new QualityTargets(ModelOverBestFilterDb: 2, BestModelOverSeedDb: 2, CleanEpochs: 20, CleanValidationBce: 0.099);
+        var targets = Conclusions.CheckTargets(baselines, capacity, stated);
 
         Assert.Equal([true, false, true], targets.Select(t => t.Holds));
         Assert.Contains("17.10 dB against 14.20 dB for median 3x3 (+2.90 dB)", targets[0].Evidence);
         Assert.Contains("unet 18.90 dB against seed 17.10 dB (+1.80 dB)", targets[1].Evidence);
         Assert.Contains("0.0961 after 20 epochs", targets[2].Evidence);
+        Assert.Contains("at least 2 dB better", targets[0].Statement);
+        Assert.Contains("at least 20 epochs", targets[2].Statement);
+        Assert.Contains("at most 0.099.", targets[2].Statement);
+        // The thresholds are the caller's: a 1.5 dB capacity target is met by the same figures.
+        Assert.True(Conclusions.CheckTargets(baselines, capacity, stated with { BestModelOverSeedDb = 1.5 })[1].Holds);
 
         var shortRun = Table(Studies.Baselines, [baselines.Rows[0], baselines.Rows[1] with { Psnr = 13.8 }, baselines.Rows[2] with { Epochs = 2 }]);
-        var missed = Conclusions.CheckTargets(shortRun, capacity);
+        var missed = Conclusions.CheckTargets(shortRun, capacity, stated);
         Assert.Contains("(-0.40 dB)", missed[0].Evidence);
         Assert.False(missed[2].Holds); // the BCE target is for 20 epochs or more
-        Assert.Throws<ArgumentException>(() => Conclusions.CheckTargets(Table(Studies.Baselines, baselines.Rows[0]), capacity));
+        Assert.Throws<ArgumentException>(() => Conclusions.CheckTargets(Table(Studies.Baselines, baselines.Rows[0]), capacity, stated));
     }
 }

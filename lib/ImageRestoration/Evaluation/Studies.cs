@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ImageRestoration.Baselines;
-using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Models;
@@ -27,8 +26,12 @@ public sealed record StudyOptions
     /// <summary>Reuse a finished run of the same configuration from the log directory instead of training again (<see cref="Experiment.LoadOrRun"/>).</summary>
     public bool ReuseFinishedRuns { get; init; } = true;
 
-    /// <summary>Where the JSON, the Markdown and the chart page (HTML) go: null for <c>LOGDIRECTORY/studies</c>, empty for nowhere.</summary>
+    /// <summary>Where the JSON and the Markdown go: null for <c>LOGDIRECTORY/studies</c>, empty for nowhere.</summary>
     public string? OutputDirectory { get; init; }
+
+    /// <summary>The folder the study's files go to for this configuration (empty: none), see <see cref="OutputDirectory"/>.</summary>
+    public string DirectoryFor(ExperimentConfiguration configuration) =>
+        OutputDirectory ?? Path.Combine(configuration.LogDirectory, "studies");
 
     /// <summary>Training progress; null prints to the console at the configuration's verbosity.</summary>
     public TrainingProgress? Progress { get; init; }
@@ -51,7 +54,7 @@ public sealed record StudyOptions
 /// validation inputs, and every restorer is scored on those same images.
 /// <code>
 /// var table = Studies.Run("baselines", new ExperimentConfiguration().With("epochs=20", "verbosity=2"));
-/// Console.WriteLine(table.ToMarkdown());   // also saved as runs/studies/baselines.{json,md,html}
+/// Console.WriteLine(table.ToMarkdown());   // also saved as runs/studies/baselines.{json,md}
 /// </code>
 /// </summary>
 public static class Studies
@@ -236,7 +239,7 @@ public static class Studies
         };
     }
 
-    /// <summary>The study's table, saved with its chart where the options or the configuration say.</summary>
+    /// <summary>The study's table, saved where the options or the configuration say (its chart is the display's business).</summary>
     private static StudyTable Finish(string study, string title, string description, ExperimentConfiguration configuration,
         (int Train, int Test) images, Stopwatch clock, List<StudyRow> rows, StudyOptions options)
     {
@@ -251,12 +254,11 @@ public static class Studies
             Seconds = clock.Elapsed.TotalSeconds,
             Rows = rows,
         };
-        var directory = options.OutputDirectory ?? Path.Combine(configuration.LogDirectory, "studies");
+        var directory = options.DirectoryFor(configuration);
         if (directory.Length > 0)
         {
             var (json, markdown) = table.Save(directory);
-            var page = ChartHtml.Save(StudyChart.Of(table), Path.Combine(directory, table.Study + ".html"), title: table.Title);
-            options.Log?.WriteLine($"Saved {json}, {markdown} and {page}");
+            options.Log?.WriteLine($"Saved {json} and {markdown}");
         }
         return table;
     }

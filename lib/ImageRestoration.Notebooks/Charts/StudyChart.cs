@@ -25,6 +25,10 @@ public static class StudyChart
     /// <summary>A second title line that says what the colours mean.</summary>
     private const string ColourKey = "<br><sup>grey: degraded input · blue: classical baselines · orange: trained models</sup>";
 
+    /// <summary>Saves the study's chart as <c>STUDY.html</c> in <paramref name="directory"/> (plotly.js beside it) and returns its path.</summary>
+    public static string Save(StudyTable table, string directory) =>
+        ChartHtml.Save(Of(table), Path.Combine(directory, table.Study + ".html"), title: table.Title);
+
     /// <summary>The study's own chart: <see cref="Methods"/>, <see cref="NoiseSweep"/>, <see cref="ByDegradation"/> or <see cref="Capacity"/>.</summary>
     public static GenericChart Of(StudyTable table) => table.Study switch
     {

@@ -7,6 +7,21 @@ namespace ImageRestoration.Notebooks;
 /// <summary>One conclusion of the presentation, the figures of this run that bear on it, and whether they bear it out.</summary>
 public sealed record Conclusion(string Statement, string Evidence, bool Holds);
 
+/// <summary>
+/// How strict the presentation's conclusions are checked: the overfitting
+/// gap allowed, as a share of the training loss, and the reconstruction error
+/// allowed, as a share of the error of drawing the average digit every time.
+/// </summary>
+public sealed record ConclusionTolerances(double OverfitGapShare, double ReconstructionErrorShare);
+
+/// <summary>
+/// The quality targets of the evaluation: the PSNR margin (dB) of the model
+/// trained on noise over the best classical filter, of the best capacity-study
+/// model over the seed, and the clean model's validation BCE after at least
+/// so many epochs.
+/// </summary>
+public sealed record QualityTargets(double ModelOverBestFilterDb, double BestModelOverSeedDb, int CleanEpochs, double CleanValidationBce);
+
 /// <summary>The presentation's conclusions, checked against the figures of the runs at hand rather than quoted.</summary>
 public static class Conclusions
 {
@@ -15,8 +30,10 @@ public static class Conclusions
     /// histories and their scores on the test pictures, see <see cref="Figures.Score"/>).
     /// </summary>
     public static IReadOnlyList<Conclusion> Check(TrainingHistory clean, TrainingHistory denoising, TestScore cleanScore,
-        TestScore denoisingScore)
+        TestScore denoisingScore, ConclusionTolerances tolerances)
     {
+        var gap = tolerances.OverfitGapShare;
+        var code = tolerances.ReconstructionErrorShare;
         var c = Figures.Summary("clean", clean);
         var d = Figures.Summary("denoising", denoising);
         return
@@ -27,11 +44,12 @@ public static class Conclusions
                 c.Epochs == 1 || c.FinalValidationLoss < c.FirstValidationLoss),
             new("The model does not overfit: the validation loss follows the training loss.",
                 $"final validation - training BCE: clean {F(c.ValidationMinusTrain)}, denoising {F(d.ValidationMinusTrain)} " +
-                "(it holds while that gap is at most 5% of the training loss)",
-                c.ValidationMinusTrain <= 0.05 * c.FinalTrainLoss && d.ValidationMinusTrain <= 0.05 * d.FinalTrainLoss),
+                $"(it holds while that gap is at most {P(100 * gap, "0.#")}% of the training loss)",
+                c.ValidationMinusTrain <= gap * c.FinalTrainLoss && d.ValidationMinusTrain <= gap * d.FinalTrainLoss),
             new("An 8x4x4 code (128 numbers for 784 pixels) is enough to redraw a digit.",
-                $"reconstruction MSE {F(cleanScore.OutputMse)} against {F(cleanScore.MeanImageMse)} for drawing the average digit every time",
-                cleanScore.OutputMse < 0.5 * cleanScore.MeanImageMse),
+                $"reconstruction MSE {F(cleanScore.OutputMse)} against {F(cleanScore.MeanImageMse)} for drawing the average digit every time " +
+                $"(it holds below {P(100 * code, "0.#")}% of that)",
+                cleanScore.OutputMse < code * cleanScore.MeanImageMse),
             new("The denoising autoencoder cleans noisy digits: its outputs are closer to the originals than its inputs.",
                 $"MSE to the originals: noisy inputs {F(denoisingScore.InputMse)}, cleaned outputs {F(denoisingScore.OutputMse)}",
                 denoisingScore.OutputMse < denoisingScore.InputMse),
@@ -48,7 +66,7 @@ public static class Conclusions
     /// filter, the best model of the capacity study against the seed, and the
     /// clean model's validation loss after at least 20 epochs.
     /// </summary>
-    public static IReadOnlyList<Conclusion> CheckTargets(StudyTable baselines, StudyTable capacity)
+    public static IReadOnlyList<Conclusion> CheckTargets(StudyTable baselines, StudyTable capacity, QualityTargets targets)
     {
         var noisy = baselines.Rows.LastOrDefault(r => r.Kind == RestorerKind.Model && r.TrainedOn == r.Degradation)
                     ?? throw new ArgumentException("The baselines study has no model trained on its degradation.", nameof(baselines));
@@ -62,15 +80,15 @@ public static class Conclusions
         var best = models.MaxBy(r => r.Psnr)!;
         return
         [
-            new($"Trained on {noisy.Degradation}, the autoencoder restores at least 2 dB better than the best classical filter.",
+            new($"Trained on {noisy.Degradation}, the autoencoder restores at least {P(targets.ModelOverBestFilterDb, "0.##")} dB better than the best classical filter.",
                 $"PSNR {P(noisy.Psnr)} dB against {P(bestBaseline.Psnr)} dB for {bestBaseline.Method} ({P(noisy.Psnr - bestBaseline.Psnr, "+0.00;-0.00")} dB)",
-                noisy.Psnr >= bestBaseline.Psnr + 2),
-            new("More capacity helps: the best model of the capacity study is at least 2 dB above the seed.",
+                noisy.Psnr >= bestBaseline.Psnr + targets.ModelOverBestFilterDb),
+            new($"More capacity helps: the best model of the capacity study is at least {P(targets.BestModelOverSeedDb, "0.##")} dB above the seed.",
                 $"{best.Model} {P(best.Psnr)} dB against seed {P(seed.Psnr)} dB ({P(best.Psnr - seed.Psnr, "+0.00;-0.00")} dB)",
-                best.Psnr >= seed.Psnr + 2),
-            new("Trained clean for at least 20 epochs, the seed reaches a validation BCE of at most 0.099.",
+                best.Psnr >= seed.Psnr + targets.BestModelOverSeedDb),
+            new($"Trained clean for at least {targets.CleanEpochs} epochs, the seed reaches a validation BCE of at most {P(targets.CleanValidationBce, "0.0###")}.",
                 $"validation BCE {F(clean.Bce)} after {clean.Epochs} epochs",
-                clean.Epochs >= 20 && clean.Bce <= 0.099),
+                clean.Epochs >= targets.CleanEpochs && clean.Bce <= targets.CleanValidationBce),
         ];
     }
 

@@ -4,7 +4,7 @@ using ImageRestoration.Data;
 using ImageRestoration.Training;
 using static TorchSharp.torch;
 
-namespace ImageRestoration.Benchmarks;
+namespace ImageRestoration.Cli.Benchmarks;
 
 /// <summary>
 /// Measures the seed model in this process, the way the PyTorch script

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ImageRestoration.Benchmarks;
+namespace ImageRestoration.Cli.Benchmarks;
 
 /// <summary>Medians over rounds for one framework at one thread count.</summary>
 public sealed record BenchmarkSummary(

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ImageRestoration.Benchmarks;
+namespace ImageRestoration.Cli.Benchmarks;
 
 /// <summary>
 /// One measurement of one framework at one thread count, as a worker process
