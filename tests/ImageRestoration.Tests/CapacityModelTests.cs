@@ -63,10 +63,14 @@ public sealed class CapacityModelTests : IDisposable
         using var model = new UNet();
         var layers = ModelSummary.Of(model).Layers.ToDictionary(l => l.Layer);
 
-        Assert.Equal("(None, 64, 14, 14)", layers["concat2"].OutputShape); // 32 upsampled + 32 from the encoder
-        Assert.Equal("(None, 48, 28, 28)", layers["concat1"].OutputShape); // 32 upsampled + 16 from the encoder
+        Assert.Equal("(None, 64, 14, 14)", layers["cat1"].OutputShape); // 32 upsampled + 32 from the encoder
+        Assert.Equal("(None, 48, 28, 28)", layers["cat2"].OutputShape); // 32 upsampled + 16 from the encoder
         Assert.Equal("(None, 1, 28, 28)", layers["sigmoid"].OutputShape);
-        Assert.Equal(nameof(Concatenate), layers["concat1"].Type);
+        Assert.Equal("cat", layers["cat1"].Type);
+        // Each join sits just before the convolution that reads it.
+        var names = ModelSummary.Of(model).Layers.Select(l => l.Layer).ToList();
+        Assert.Equal(names.IndexOf("cat1") + 1, names.IndexOf("conv4"));
+        Assert.Equal(names.IndexOf("cat2") + 1, names.IndexOf("conv5"));
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class CapacityModelTests : IDisposable
         using var model = new UNet();
         using var input = rand(2, 1, 28, 28);
         using var before = model.forward(input);
-        var conv5 = (Conv2d)model.named_modules().Single(m => m.name == "layers.conv5").module;
+        var conv5 = (Conv2d)model.named_modules().Single(m => m.name == "conv5").module;
         using (no_grad())
             conv5.weight!.narrow(1, 32, 16).zero_();
         using var after = model.forward(input);
@@ -112,7 +116,6 @@ public sealed class CapacityModelTests : IDisposable
         TorchRuntime.Initialize();
         manual_seed(9);
         using var model = ModelCatalog.Create(name);
-        ChannelsLastWeights.Apply(model);
         var path = temp.File(name + ".bin");
         model.Save(path);
         using var loaded = RestorationModel.Load(path, name);

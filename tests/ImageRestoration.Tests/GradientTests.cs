@@ -32,7 +32,7 @@ public sealed class GradientTests(MnistFixture mnist)
             using var reference = ModelCatalog.Create(name);
             reference.load_state_dict(model.state_dict());
             reference.to(ScalarType.Float64);
-            ChannelsLastWeights.Apply(model);
+            Assert.True(ChannelsLastWeights.IsApplied(model), "models are built with the weights they train with");
 
             using var batch = mnist.Train.Images.narrow(0, 0, images);
             using var batch64 = batch.to(ScalarType.Float64);

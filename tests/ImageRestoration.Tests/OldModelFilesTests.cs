@@ -35,7 +35,6 @@ public sealed class OldModelFilesTests
     {
         manual_seed(1);
         using var model = ModelCatalog.Create(name);
-        ChannelsLastWeights.Apply(model);
         using var optimizer = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
         using var generator = new Generator(7);
         var (history, position, order) = Checkpoint.Load(Path.Combine(Folder, name, "checkpoint.bin"), model, optimizer, generator);

@@ -26,7 +26,7 @@ public sealed class SubPixelConvolutionTests
         using var expectedBiasGrad = convolution.bias!.grad!.clone();
         convolution.zero_grad();
 
-        using var actual = SubPixelConvolution.UpsampleThenConvolve(input, convolution);
+        using var actual = SubPixelConvolution.UpsampleThenConvolve(input, upsample, convolution);
         using var actualSum = actual.sum();
         actualSum.backward();
 
@@ -51,8 +51,19 @@ public sealed class SubPixelConvolutionTests
     public void RefusesOtherKernelSizes()
     {
         using var convolution = nn.Conv2d(2, 1, 5, Padding.Same);
+        using var upsample = nn.Upsample(scale_factor: [2.0, 2.0]);
         using var input = randn(1, 2, 4, 4);
-        var error = Assert.Throws<ArgumentException>(() => SubPixelConvolution.UpsampleThenConvolve(input, convolution));
+        var error = Assert.Throws<ArgumentException>(() => SubPixelConvolution.UpsampleThenConvolve(input, upsample, convolution));
         Assert.Contains("3x3", error.Message);
+    }
+
+    [Fact]
+    public void RefusesOtherUpsamplings()
+    {
+        using var convolution = nn.Conv2d(2, 1, 3, Padding.Same);
+        using var upsample = nn.Upsample(scale_factor: [3.0, 3.0]);
+        using var input = randn(1, 2, 4, 4);
+        var error = Assert.Throws<ArgumentException>(() => SubPixelConvolution.UpsampleThenConvolve(input, upsample, convolution));
+        Assert.Contains("2x nearest", error.Message);
     }
 }

@@ -10,15 +10,25 @@ namespace ImageRestoration.Models;
 /// hundred steps. With channels-last (NHWC-strided) weights oneDNN takes
 /// another path whose gradients match float64 to 5e-6, and which is also the
 /// fastest measured. The forward pass is unaffected either way.
+/// <para>
+/// This is the rule's one home. Every <see cref="RestorationModel"/> applies it
+/// when built, so a trainer or an optimizer only ever sees channels-last
+/// weights; a weight computed in a forward pass (the sub-pixel form's) goes
+/// through <see cref="Of"/>; files are read and written
+/// <see cref="WhileContiguous"/> (a model's own, a checkpoint's).
+/// </para>
 /// </summary>
 public static class ChannelsLastWeights
 {
     /// <summary>
-    /// Re-strides every 4-D parameter in place. Call after building or loading
-    /// a model and before creating its optimizer (the optimizer's state must
-    /// be made with the same strides).
+    /// Re-strides every 4-D parameter in place, keeping its values. Done by
+    /// every model's constructor, after its initial weights are drawn (drawn
+    /// in NCHW order, so seeded weights are the same as without the guard).
     /// </summary>
     public static void Apply(nn.Module model) => Restride(model.parameters());
+
+    /// <summary>The same weight with channels-last strides, within the autograd graph (for weights computed in a forward pass).</summary>
+    public static Tensor Of(Tensor weight) => weight.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>
     /// Runs <paramref name="write"/> with the given tensors re-strided to

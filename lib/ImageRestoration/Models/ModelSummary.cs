@@ -7,7 +7,16 @@ namespace ImageRestoration.Models;
 /// <summary>One row of a Keras-style summary; a list of these displays as a table in a notebook.</summary>
 public sealed record LayerSummary(string Layer, string Type, string OutputShape, long Parameters);
 
-/// <summary>Keras's <c>model.summary()</c>: each layer's output shape and parameter count, found by running one blank image through.</summary>
+/// <summary>
+/// Keras's <c>model.summary()</c>: each registered layer's output shape and
+/// parameter count, found by running one blank image through the model's own
+/// forward and watching each layer. A layer whose input is not what the row
+/// before gave receives a join of two paths (the U-Net's skip connections):
+/// a <c>cat</c> row shows the joined shape, as Keras's Concatenate layer
+/// would. A layer the forward does not call on its own (the last upsampling
+/// and convolution of the autoencoder run as one sub-pixel step) is run on
+/// the row before's output.
+/// </summary>
 public sealed class ModelSummary
 {
     private ModelSummary(IReadOnlyList<LayerSummary> layers) => Layers = layers;
@@ -20,16 +29,41 @@ public sealed class ModelSummary
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var rows = new List<LayerSummary>();
-        var x = zeros(1, 1, height, width);
-        foreach (var (name, layer) in model.Layers)
+        var layers = model.Layers.ToList();
+        var seen = new Dictionary<nn.Module, (long[] Input, long[] Output)>();
+        var hooks = layers.Select(l => l.Layer.register_forward_hook((layer, input, output) =>
         {
-            x = layer.forward(x);
-            rows.Add(new LayerSummary(name, layer.GetType().Name, "(None, " + string.Join(", ", x.shape.Skip(1)) + ")",
-                layer.parameters().Sum(p => p.numel())));
+            seen.TryAdd(layer, (input.shape, output.shape));
+            return output;
+        })).ToList();
+        try
+        {
+            model.forward(zeros(1, 1, height, width));
+        }
+        finally
+        {
+            foreach (var hook in hooks) hook.remove();
+        }
+
+        var rows = new List<LayerSummary>();
+        long[] shape = [1, 1, height, width];
+        var joins = 0;
+        foreach (var (name, layer) in layers)
+        {
+            if (seen.TryGetValue(layer, out var shapes))
+            {
+                if (!shapes.Input.SequenceEqual(shape))
+                    rows.Add(new LayerSummary($"cat{++joins}", "cat", Format(shapes.Input), 0));
+                shape = shapes.Output;
+            }
+            else
+                shape = layer.forward(zeros(shape)).shape;
+            rows.Add(new LayerSummary(name, layer.GetType().Name, Format(shape), layer.parameters().Sum(p => p.numel())));
         }
         return new ModelSummary(rows);
     }
+
+    private static string Format(long[] shape) => "(None, " + string.Join(", ", shape.Skip(1)) + ")";
 
     public override string ToString()
     {

@@ -9,14 +9,28 @@ namespace ImageRestoration.Models;
 /// </summary>
 public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(name)
 {
-    /// <summary>The layers in order, for Keras-style summaries.</summary>
-    public abstract IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers { get; }
+    /// <summary>
+    /// The registered layers in the order they were declared, by their own
+    /// names (<c>conv1</c>, <c>pool1</c>, ...), for Keras-style summaries.
+    /// </summary>
+    public IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers =>
+        named_modules().Where(m => !m.module.children().Any())
+            .Select(m => (m.name[(m.name.LastIndexOf('.') + 1)..], (Module<Tensor, Tensor>)m.module));
+
+    /// <summary>
+    /// Keras's initial weights (<see cref="KerasInitialization"/>), then the
+    /// channels-last layout training needs (<see cref="ChannelsLastWeights"/>).
+    /// Every model calls this at the end of its constructor, after <c>RegisterComponents()</c>.
+    /// </summary>
+    protected void InitializeWeights()
+    {
+        KerasInitialization.Apply(this);
+        ChannelsLastWeights.Apply(this);
+    }
 
     /// <summary>
     /// Saves the weights atomically (a temporary file, then a rename), so an
-    /// interrupted save never leaves half a model. TorchSharp writes only
-    /// contiguous tensors, so channels-last weights are re-strided for the
-    /// write and back afterwards; the values do not change.
+    /// interrupted save never leaves half a model.
     /// </summary>
     public void Save(string path)
     {
@@ -32,14 +46,13 @@ public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(nam
         var model = ModelCatalog.Create(modelName);
         try
         {
-            model.load(path);
+            ChannelsLastWeights.WhileContiguous(model.parameters(), () => model.load(path));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();
             throw new InvalidDataException($"{path} is not a saved '{modelName}' model: {e.Message}", e);
         }
-        ChannelsLastWeights.Apply(model);
         return model;
     }
 }

@@ -17,11 +17,14 @@ namespace ImageRestoration.Models;
 public static class SubPixelConvolution
 {
     /// <summary>
-    /// <c>convolution.forward(upsample2x(input))</c>, for a 3x3, stride 1, 'same'
-    /// convolution: gradients flow to its weight and bias as through the original.
+    /// <c>convolution.forward(upsample.forward(input))</c>, for a 2x nearest-neighbour
+    /// upsampling and a 3x3, stride 1, 'same' convolution: gradients flow to its
+    /// weight and bias as through the original.
     /// </summary>
-    public static Tensor UpsampleThenConvolve(Tensor input, Conv2d convolution)
+    public static Tensor UpsampleThenConvolve(Tensor input, Upsample upsample, Conv2d convolution)
     {
+        if (upsample.mode != UpsampleMode.Nearest || !upsample.scale_factor.SequenceEqual([2.0, 2.0]))
+            throw new ArgumentException("The sub-pixel form is for a 2x nearest-neighbour upsampling.", nameof(upsample));
         using var scope = NewDisposeScope();
         var weight = convolution.weight!;
         var (outputs, inputs) = (weight.shape[0], weight.shape[1]);
@@ -31,10 +34,8 @@ public static class SubPixelConvolution
         // (outputs, inputs, 9 taps) x (9 taps, 4 phases x 3 x 3) -> (outputs x 4 phases, inputs, 3, 3), the order pixel_shuffle reads.
         var phases = weight.reshape(outputs, inputs, 9).matmul(taps)
             .reshape(outputs, inputs, 4, 3, 3).permute(0, 2, 1, 3, 4).reshape(outputs * 4, inputs, 3, 3);
-        // Channels-last, as every weight here (see ChannelsLastWeights).
-        var channelsLast = phases.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var bias = convolution.bias?.repeat_interleave(4L);
-        var small = nn.functional.conv2d(input, channelsLast, bias, padding: [1, 1]);
+        var small = nn.functional.conv2d(input, ChannelsLastWeights.Of(phases), bias, padding: [1, 1]);
         return nn.functional.pixel_shuffle(small, 2).MoveToOuterDisposeScope();
     }
 

@@ -23,47 +23,69 @@ namespace ImageRestoration.Models;
 /// </summary>
 public sealed class UNet : RestorationModel
 {
-    // Held in a Sequential for registration and naming only: it is run by SkipConnection.RunInOrder.
-    private readonly Sequential layers;
+    private readonly Conv2d conv1;
+    private readonly ReLU relu1;
+    private readonly MaxPool2d pool1;
+    private readonly Conv2d conv2;
+    private readonly ReLU relu2;
+    private readonly MaxPool2d pool2;
+    private readonly Conv2d conv3;
+    private readonly ReLU relu3;
+    private readonly Upsample up1;
+    private readonly Conv2d conv4;
+    private readonly ReLU relu4;
+    private readonly Upsample up2;
+    private readonly Conv2d conv5;
+    private readonly ReLU relu5;
+    private readonly Conv2d conv6;
+    private readonly Sigmoid sigmoid;
 
     public UNet(int channels = 16) : base(nameof(UNet))
     {
         if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "At least one channel.");
         Channels = channels;
         var (c, c2) = (channels, 2 * channels);
-        var full = new SkipConnection();
-        var half = new SkipConnection();
-        layers = Sequential(
-            ("conv1", Conv2d(1, c, 3, Padding.Same)), ("relu1", ReLU()),
-            ("skip1", full.Start("skip1")), ("pool1", MaxPool2d(2)),
-            ("conv2", Conv2d(c, c2, 3, Padding.Same)), ("relu2", ReLU()),
-            ("skip2", half.Start("skip2")), ("pool2", MaxPool2d(2)),
-            ("conv3", Conv2d(c2, c2, 3, Padding.Same)), ("relu3", ReLU()),
-            ("up1", Upsample(scale_factor: [2.0, 2.0])), ("concat2", half.End("concat2")),
-            ("conv4", Conv2d(2 * c2, c2, 3, Padding.Same)), ("relu4", ReLU()),
-            ("up2", Upsample(scale_factor: [2.0, 2.0])), ("concat1", full.End("concat1")),
-            ("conv5", Conv2d(c2 + c, c, 3, Padding.Same)), ("relu5", ReLU()),
-            ("conv6", Conv2d(c, 1, 3, Padding.Same)), ("sigmoid", Sigmoid()));
+        conv1 = Conv2d(1, c, 3, Padding.Same);
+        relu1 = ReLU();
+        pool1 = MaxPool2d(2);
+        conv2 = Conv2d(c, c2, 3, Padding.Same);
+        relu2 = ReLU();
+        pool2 = MaxPool2d(2);
+        conv3 = Conv2d(c2, c2, 3, Padding.Same);
+        relu3 = ReLU();
+        up1 = Upsample(scale_factor: [2.0, 2.0]);
+        conv4 = Conv2d(c2 + c2, c2, 3, Padding.Same);
+        relu4 = ReLU();
+        up2 = Upsample(scale_factor: [2.0, 2.0]);
+        conv5 = Conv2d(c2 + c, c, 3, Padding.Same);
+        relu5 = ReLU();
+        conv6 = Conv2d(c, 1, 3, Padding.Same);
+        sigmoid = Sigmoid();
         RegisterComponents();
-        KerasInitialization.Apply(this);
+        InitializeWeights();
     }
 
     /// <summary>Filters at full resolution (twice that at the lower two).</summary>
     public int Channels { get; }
 
-    public override IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers =>
-        layers.named_children().Select(c => (c.name, (Module<Tensor, Tensor>)c.module));
-
     public override Tensor forward(Tensor input)
     {
         if (input.shape[^1] % 4 != 0 || input.shape[^2] % 4 != 0)
             throw new ArgumentException($"The U-Net halves the image twice: height and width must be multiples of 4, not {input.shape[^2]}x{input.shape[^1]}.");
-        return SkipConnection.RunInOrder(layers.children().Cast<Module<Tensor, Tensor>>(), input);
+        var full = relu1.call(conv1.call(input));                  //  c x 28 x 28: skip 1
+        var half = relu2.call(conv2.call(pool1.call(full)));       // 2c x 14 x 14: skip 2
+        var x = relu3.call(conv3.call(pool2.call(half)));          // 2c x  7 x  7
+        x = relu4.call(conv4.call(cat([up1.call(x), half], 1)));   // 2c x 14 x 14
+        x = relu5.call(conv5.call(cat([up2.call(x), full], 1)));   //  c x 28 x 28
+        return sigmoid.call(conv6.call(x));
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) layers.Dispose();
-        base.Dispose(disposing);
-    }
+    /// <summary>
+    /// The saved names put every layer under <c>layers.</c> (<c>layers.conv1.weight</c>, ...),
+    /// as they were when the layers ran as one sequence: kept so that saved models and checkpoints still load.
+    /// </summary>
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
+        base.state_dict(destination, string.IsNullOrEmpty(prefix) ? SavedPrefix : $"{prefix}.{SavedPrefix}");
+
+    private const string SavedPrefix = "layers";
 }

@@ -34,7 +34,6 @@ public sealed class Trainer : IDisposable
         this.model = model;
         this.configuration = configuration;
         this.degradation = degradation;
-        ChannelsLastWeights.Apply(model);
         optimizer = optim.Adam(model.parameters(), lr: configuration.LearningRate, eps: configuration.AdamEpsilon);
         generator = new Generator((ulong)configuration.Seed);
     }
