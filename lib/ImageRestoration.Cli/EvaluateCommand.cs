@@ -5,6 +5,7 @@ using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
 using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using ImageRestoration.Training;
 
 namespace ImageRestoration.Cli;
@@ -48,8 +49,8 @@ internal static class EvaluateCommand
 
     public static Command CreateStudy(TextWriter output, TextWriter error, Option<FileInfo?> config, Option<string[]> set, Option<int?> epochs, Option<string?> data)
     {
-        var name = new Argument<string>("study") { Description = string.Join(" | ", Studies.Names) };
-        name.AcceptOnlyFromAmong([.. Studies.Names]);
+        var name = new Argument<string>("study") { Description = string.Join(" | ", Study.Names) };
+        name.AcceptOnlyFromAmong([.. Study.Names]);
         var command = new Command("study",
             "Run an evaluation study (baselines, noise-sweep, degradations, capacity) with the configuration's budget; " +
             "trains what it needs into run folders (reusing finished ones) and writes LOGDIRECTORY/studies/STUDY.{json,md,html} (table and chart).")
@@ -64,7 +65,7 @@ internal static class EvaluateCommand
                 Progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs,
                     ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected),
             };
-            var table = Studies.Run(parsed.GetValue(name)!, configuration, options);
+            var table = Study.Run(parsed.GetValue(name)!, configuration, options);
             var directory = options.DirectoryFor(configuration);
             if (directory.Length > 0) output.WriteLine($"Saved {StudyChart.Save(table, directory)}");
             output.WriteLine(table.ToMarkdown());

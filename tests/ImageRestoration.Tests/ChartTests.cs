@@ -137,10 +137,12 @@ public sealed class ChartTests : IDisposable
         Assert.Equal(["<b>input</b>", "<b>encoded</b>", "<b>decoded</b>", "7", "2", "1", "0"], Annotations(reconstructions));
         Assert.Equal(9, reconstructions.GetProperty("data")[4].GetProperty("z").GetArrayLength()); // an 8x4x4 code, tiled
 
-        var denoising = Figure(DigitGrid.Denoising(model, new GaussianNoise(0.5), images, labels, 3));
+        using var noisy = new GaussianNoise(0.5).ApplyOnce(images, 43);
+        var denoising = Figure(DigitGrid.Denoising(model, noisy, images, labels, 3));
         Assert.Equal(["<b>noisy input</b>", "<b>cleaned</b>", "<b>original</b>", "7", "2", "1"], Annotations(denoising));
 
-        var restorations = Figure(DigitGrid.Restorations(model, new SquareMask(8), images, labels, 2));
+        using var masked = new SquareMask(8).ApplyOnce(images, 43);
+        var restorations = Figure(DigitGrid.Restorations(model, masked, images, labels, 2, "square-mask-8: degraded, restored and original"));
         Assert.Equal(["<b>degraded</b>", "<b>restored</b>", "<b>original</b>", "7", "2"], Annotations(restorations));
         Assert.Contains("square-mask-8", restorations.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
 

@@ -3,6 +3,7 @@ using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Notebooks;
+using ImageRestoration.Studies;
 using Plotly.NET;
 
 namespace ImageRestoration.Tests;
@@ -33,7 +34,7 @@ public sealed class StudyChartTests
     [Fact]
     public void BaselinesChartHasAPsnrAndAnSsimBarPerMethodOnOneDegradation()
     {
-        var table = Table(Studies.Baselines,
+        var table = Table(Study.Baselines,
             Row("degraded input", RestorerKind.Input, "gaussian-0.5", 9.4, 0.41),
             Row("median 3x3", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72),
@@ -58,7 +59,7 @@ public sealed class StudyChartTests
     [Fact]
     public void NoiseSweepChartHasALinePerMethodAndMeasureInLevelOrder()
     {
-        var table = Table(Studies.NoiseSweep,
+        var table = Table(Study.NoiseSweep,
             Row("degraded input", RestorerKind.Input, "gaussian-0.5", 9.4, 0.41, 0.5),
             Row("model", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72, 0.5),
             Row("degraded input", RestorerKind.Input, "gaussian-0.1", 22.7, 0.79, 0.1),
@@ -77,7 +78,7 @@ public sealed class StudyChartTests
     [Fact]
     public void DegradationChartPicksTheBestBaselineOfEachDegradation()
     {
-        var table = Table(Studies.Degradations,
+        var table = Table(Study.Degradations,
             Row("degraded input", RestorerKind.Input, "mask-0.2", 12, 0.5),
             Row("median 3x3", RestorerKind.Baseline, "mask-0.2", 15, 0.6),
             Row("gaussian blur σ=1", RestorerKind.Baseline, "mask-0.2", 13, 0.7),
@@ -99,7 +100,7 @@ public sealed class StudyChartTests
     [Fact]
     public void CapacityChartShowsTestAndTrainingQualityParametersAndEpochTime()
     {
-        var table = Table(Studies.Capacity,
+        var table = Table(Study.Capacity,
             Row("degraded input", RestorerKind.Input, "gaussian-0.5", 9.4, 0.41),
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with
                 { Model = "seed", Parameters = 4385, EpochSeconds = 22, TrainPsnr = 17.2, TrainSsim = 0.73 },
@@ -115,13 +116,13 @@ public sealed class StudyChartTests
         Assert.Equal([4385, 30000], Numbers(traces[4], "y"));
         Assert.Equal([22, 60], Numbers(traces[5], "y"));
         Assert.Equal(["y", "y", "y2", "y2", "y3", "y4"], traces.Select(t => t.GetProperty("yaxis").GetString()));
-        Assert.Throws<ArgumentException>(() => StudyChart.Capacity(Table(Studies.Capacity, table.Rows[0])));
+        Assert.Throws<ArgumentException>(() => StudyChart.Capacity(Table(Study.Capacity, table.Rows[0])));
     }
 
     [Fact]
     public void StudyTableAsHtmlHasTheMarkdownsColumns()
     {
-        var table = Table(Studies.Baselines,
+        var table = Table(Study.Baselines,
             Row("a<b", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Parameters = 4385 });
 
@@ -137,11 +138,11 @@ public sealed class StudyChartTests
     [Fact]
     public void QualityTargetsAreCheckedOnTheStudiesFigures()
     {
-        var baselines = Table(Studies.Baselines,
+        var baselines = Table(Study.Baselines,
             Row("median 3x3", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { TrainedOn = "gaussian-0.5" },
             Row("seed trained on clean", RestorerKind.Model, "none", 20.1, 0.86) with { TrainedOn = "clean", Epochs = 20, Bce = 0.0961 });
-        var capacity = Table(Studies.Capacity,
+        var capacity = Table(Study.Capacity,
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Model = "seed" },
             Row("unet trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 18.9, 0.80) with { Model = "unet" });
 
@@ -158,10 +159,10 @@ public sealed class StudyChartTests
         // The thresholds are the caller's: a 1.5 dB capacity target is met by the same figures.
         Assert.True(Conclusions.CheckTargets(baselines, capacity, stated with { BestModelOverSeedDb = 1.5 })[1].Holds);
 
-        var shortRun = Table(Studies.Baselines, [baselines.Rows[0], baselines.Rows[1] with { Psnr = 13.8 }, baselines.Rows[2] with { Epochs = 2 }]);
+        var shortRun = Table(Study.Baselines, [baselines.Rows[0], baselines.Rows[1] with { Psnr = 13.8 }, baselines.Rows[2] with { Epochs = 2 }]);
         var missed = Conclusions.CheckTargets(shortRun, capacity, stated);
         Assert.Contains("(-0.40 dB)", missed[0].Evidence);
         Assert.False(missed[2].Holds); // the BCE target is for 20 epochs or more
-        Assert.Throws<ArgumentException>(() => Conclusions.CheckTargets(Table(Studies.Baselines, baselines.Rows[0]), capacity, stated));
+        Assert.Throws<ArgumentException>(() => Conclusions.CheckTargets(Table(Study.Baselines, baselines.Rows[0]), capacity, stated));
     }
 }

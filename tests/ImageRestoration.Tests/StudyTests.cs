@@ -3,6 +3,7 @@ using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
+using ImageRestoration.Studies;
 
 namespace ImageRestoration.Tests;
 
@@ -23,7 +24,7 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void BaselinesStudyScoresEveryMethodOnTheValidationImages()
     {
-        var table = Studies.Run(Studies.Baselines, Tiny());
+        var table = Study.Run(Study.Baselines, Tiny());
 
         var methods = table.Rows.Select(r => r.Method).ToList();
         Assert.Equal(["degraded input", .. BaselineCatalog.Standard().Select(b => b.Name), "seed trained on clean", "seed trained on gaussian-0.5", "seed trained on clean"],
@@ -59,11 +60,11 @@ public sealed class StudyTests : IDisposable
     public void AStudyReusesTheFinishedRunsOfAnEarlierOne()
     {
         var configuration = Tiny();
-        var first = Studies.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
+        var first = Study.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
         var modelFile = Path.Combine(temp.Path, "denoising-gaussian-0.5-seed42", "model.bin");
         var written = File.GetLastWriteTimeUtc(modelFile);
 
-        var second = Studies.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
+        var second = Study.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
 
         Assert.Equal(written, File.GetLastWriteTimeUtc(modelFile));
         Assert.Equal(first.Rows, second.Rows);
@@ -72,7 +73,7 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void NoiseSweepEvaluatesOneTrainedModelAtEveryLevel()
     {
-        var table = Studies.Run(Studies.NoiseSweep, Tiny(), Quick with { NoiseLevels = [0.1, 0.5, 0.9] });
+        var table = Study.Run(Study.NoiseSweep, Tiny(), Quick with { NoiseLevels = [0.1, 0.5, 0.9] });
 
         Assert.Equal(9, table.Rows.Count);
         Assert.Equal([0.1, 0.5, 0.9], table.Rows.Select(r => r.NoiseLevel!.Value).Distinct());
@@ -90,7 +91,7 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void DegradationStudyTrainsOneModelPerDegradation()
     {
-        var table = Studies.Run(Studies.Degradations, Tiny(), Quick);
+        var table = Study.Run(Study.Degradations, Tiny(), Quick);
 
         var models = table.Rows.Where(r => r.Kind == RestorerKind.Model).ToList();
         Assert.Equal(["gaussian-0.5", "salt-and-pepper-0.2", "mask-0.2", "square-mask-8", "blur-1.5"], models.Select(r => r.TrainedOn));
@@ -103,7 +104,7 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void CapacityStudyComparesModelsWithTheSameBudget()
     {
-        var table = Studies.Run(Studies.Capacity, Tiny(), new StudyOptions { Models = [ModelCatalog.Seed, ModelCatalog.UNetSmall] });
+        var table = Study.Run(Study.Capacity, Tiny(), new StudyOptions { Models = [ModelCatalog.Seed, ModelCatalog.UNetSmall] });
 
         Assert.Equal(["degraded input", "seed trained on gaussian-0.5", "unet-small trained on gaussian-0.5"], table.Rows.Select(r => r.Method));
         var (seed, unet) = (table.Rows[1], table.Rows[2]);
@@ -121,9 +122,9 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void UnknownStudiesAndEmptyListsAreRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => Studies.Run("ablation", Tiny()));
+        var error = Assert.Throws<ArgumentException>(() => Study.Run("ablation", Tiny()));
         Assert.Contains("noise-sweep", error.Message);
-        Assert.Throws<ArgumentException>(() => Studies.RunCapacity(Tiny(), new StudyOptions { Models = [] }));
-        Assert.Throws<ArgumentException>(() => Studies.RunNoiseSweep(Tiny(), new StudyOptions { NoiseLevels = [] }));
+        Assert.Throws<ArgumentException>(() => Study.RunCapacity(Tiny(), new StudyOptions { Models = [] }));
+        Assert.Throws<ArgumentException>(() => Study.RunNoiseSweep(Tiny(), new StudyOptions { NoiseLevels = [] }));
     }
 }

@@ -67,7 +67,7 @@ public static class ChartHtml
         var folder = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(folder);
         if (script == PlotlyScript.Beside) WritePlotlyJs(folder);
-        Training.RunFolder.WriteAtomically(fullPath, Page(chart, script, title ?? Path.GetFileNameWithoutExtension(fullPath)));
+        AtomicFile.WriteAllText(fullPath, Page(chart, script, title ?? Path.GetFileNameWithoutExtension(fullPath)));
         return fullPath;
     }
 

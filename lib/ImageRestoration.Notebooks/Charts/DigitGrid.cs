@@ -1,6 +1,8 @@
 using System.Globalization;
+using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Models;
+using ImageRestoration.Training;
 using Plotly.NET;
 using static ImageRestoration.Charts.PlotlyObjects;
 using static TorchSharp.torch;
@@ -145,32 +147,46 @@ public static class DigitGrid
     }
 
     /// <summary>
-    /// The presentation's denoising figure: the noisy inputs (degraded with a
-    /// generator seeded with <paramref name="seed"/>), what the model makes of
-    /// them, and the originals.
+    /// The presentation's denoising figure for a trained run: its first
+    /// pictures as the training validated them (the noisy inputs, see
+    /// <see cref="ExperimentConfiguration.ValidationInputs(Tensor, Degradation?)"/>),
+    /// what the model makes of them, and the originals.
     /// </summary>
-    public static GenericChart Denoising(RestorationModel model, Degradation degradation, Tensor images, IReadOnlyList<byte>? labels = null,
-        int count = 10, long seed = 43, string? title = "Noisy input, cleaned output and original") =>
-        Restorations(model, degradation, images, labels, count, seed, title, ("noisy input", "cleaned"));
+    public static GenericChart Denoising(ExperimentResult run, string? title = DenoisingTitle) =>
+        Restorations(run, title, ("noisy input", "cleaned"));
 
-    /// <summary>
-    /// The same figure for any degradation (masks, blur...): degraded inputs,
-    /// the model's restorations and the originals.
-    /// </summary>
-    public static GenericChart Restorations(RestorationModel model, Degradation degradation, Tensor images, IReadOnlyList<byte>? labels = null,
-        int count = 10, long seed = 43, string? title = null) =>
-        Restorations(model, degradation, images, labels, count, seed, title ?? $"{degradation.Name}: degraded, restored and original", ("degraded", "restored"));
+    /// <summary>The same figure for a run trained on any degradation (masks, blur...): degraded inputs, restorations and originals.</summary>
+    public static GenericChart Restorations(ExperimentResult run, string? title = null) =>
+        Restorations(run, title ?? $"{run.Configuration.Noise.Create().Name}: degraded, restored and original", ("degraded", "restored"));
 
-    private static GenericChart Restorations(RestorationModel model, Degradation degradation, Tensor images, IReadOnlyList<byte>? labels,
-        int count, long seed, string? title, (string Input, string Output) rowTitles)
+    /// <summary>The denoising figure from given noisy inputs and their originals (the first <paramref name="count"/> of each).</summary>
+    public static GenericChart Denoising(RestorationModel model, Tensor noisy, Tensor originals, IReadOnlyList<byte>? labels = null,
+        int count = 10, string? title = DenoisingTitle) =>
+        Restorations(model, noisy, originals, labels, count, title, ("noisy input", "cleaned"));
+
+    /// <summary>The restorations figure from given degraded inputs and their originals (the first <paramref name="count"/> of each).</summary>
+    public static GenericChart Restorations(RestorationModel model, Tensor degraded, Tensor originals, IReadOnlyList<byte>? labels = null,
+        int count = 10, string? title = "Degraded, restored and original") =>
+        Restorations(model, degraded, originals, labels, count, title, ("degraded", "restored"));
+
+    private const string DenoisingTitle = "Noisy input, cleaned output and original";
+
+    private static GenericChart Restorations(ExperimentResult run, string? title, (string Input, string Output) rowTitles)
+    {
+        var configuration = run.Configuration;
+        using var degraded = configuration.ValidationInputs(run.Test.Images, configuration.Noise.Create());
+        return Restorations(run.Model, degraded, run.Test.Images, run.Test.Labels, configuration.PicturesShown, title, rowTitles);
+    }
+
+    private static GenericChart Restorations(RestorationModel model, Tensor degraded, Tensor originals, IReadOnlyList<byte>? labels,
+        int count, string? title, (string Input, string Output) rowTitles)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var generator = new Generator((ulong)seed);
         model.eval();
-        var originals = images.narrow(0, 0, Math.Min(count, images.shape[0]));
-        var degraded = degradation.Apply(originals, generator);
-        return Of([Row(rowTitles.Input, degraded, count), Row(rowTitles.Output, model.forward(degraded), count), Row("original", originals, count)],
+        var shown = Math.Min(count, originals.shape[0]);
+        var inputs = degraded.narrow(0, 0, shown);
+        return Of([Row(rowTitles.Input, inputs, count), Row(rowTitles.Output, model.forward(inputs), count), Row("original", originals.narrow(0, 0, shown), count)],
             labels is null ? null : Labels(labels, count), title);
     }
 

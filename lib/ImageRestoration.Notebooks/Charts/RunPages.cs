@@ -21,8 +21,7 @@ public static class RunPages
         var configuration = result.Configuration;
         var folder = result.RunFolder;
         var digits = configuration.Mode == TrainingMode.Denoising
-            ? DigitGrid.Denoising(result.Model, configuration.Noise.Create(), result.Test.Images, result.Test.Labels,
-                configuration.PicturesShown, configuration.Seed + 1)
+            ? DigitGrid.Denoising(result)
             : DigitGrid.Reconstructions(result.Model, result.Test.Images, result.Test.Labels, configuration.PicturesShown);
         return
         [

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using Plotly.NET;
 using static ImageRestoration.Charts.PlotlyObjects;
 
@@ -32,9 +33,9 @@ public static class StudyChart
     /// <summary>The study's own chart: <see cref="Methods"/>, <see cref="NoiseSweep"/>, <see cref="ByDegradation"/> or <see cref="Capacity"/>.</summary>
     public static GenericChart Of(StudyTable table) => table.Study switch
     {
-        Studies.NoiseSweep => NoiseSweep(table),
-        Studies.Degradations => ByDegradation(table),
-        Studies.Capacity => Capacity(table),
+        Study.NoiseSweep => NoiseSweep(table),
+        Study.Degradations => ByDegradation(table),
+        Study.Capacity => Capacity(table),
         _ => Methods(table),
     };
 

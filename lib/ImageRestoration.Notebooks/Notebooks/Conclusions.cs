@@ -1,5 +1,6 @@
 using System.Globalization;
 using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using ImageRestoration.Training;
 
 namespace ImageRestoration.Notebooks;

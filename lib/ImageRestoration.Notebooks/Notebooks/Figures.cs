@@ -84,17 +84,16 @@ public static class Figures
     }
 
     /// <summary>
-    /// Scores a trained model on the test pictures: for a denoising run the
-    /// inputs are the test pictures degraded as the trainer validated them
-    /// (a generator seeded with the configuration's seed + 1); for a clean run
-    /// they are the pictures themselves. The mean-image MSE is a baseline: the
+    /// Scores a trained model on the test pictures as the trainer validated
+    /// them (<see cref="ExperimentConfiguration.ValidationInputs(Tensor)"/>):
+    /// degraded for a denoising run, the pictures themselves for a clean run. The mean-image MSE is a baseline: the
     /// error of drawing the training set's average picture for every input.
     /// </summary>
     public static TestScore Score(string run, ExperimentResult result)
     {
         using var scope = NewDisposeScope();
         var test = result.Test.Images;
-        var inputs = Experiment.TestInputs(result.Configuration, test);
+        var inputs = result.Configuration.ValidationInputs(test);
         var input = Evaluator.Score(new NoRestoration(), inputs, test);
         var output = Evaluator.Score(new ModelRestorer(run, result.Model), inputs, test);
         var meanImage = result.Train.Images.mean([0], keepdim: true);
@@ -109,9 +108,7 @@ public static class Figures
     public static GenericChart Restorations(ExperimentConfiguration configuration)
     {
         using var run = Experiment.LoadOrRun(configuration);
-        var degradation = configuration.Noise.Create();
-        return DigitGrid.Restorations(run.Model, degradation, run.Test.Images, run.Test.Labels, configuration.PicturesShown,
-            configuration.Seed + 1, $"{configuration.Model} trained on {degradation.Name}: degraded, restored and original");
+        return DigitGrid.Restorations(run, $"{configuration.Model} trained on {configuration.Noise.Create().Name}: degraded, restored and original");
     }
 
     /// <summary>A run's first and final losses, the validation-minus-training gap and the mean epoch time.</summary>

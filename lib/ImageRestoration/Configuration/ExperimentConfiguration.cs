@@ -1,6 +1,8 @@
 using System.ComponentModel;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using ImageRestoration.Degradations;
+using static TorchSharp.torch;
 
 namespace ImageRestoration.Configuration;
 
@@ -102,7 +104,7 @@ public sealed class ExperimentConfiguration
     }
 
     /// <summary>Writes the JSON atomically, so a crash never leaves half a file.</summary>
-    public void Save(string path) => Training.RunFolder.WriteAtomically(path, ToJson());
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     public ExperimentConfiguration Clone() => FromJson(ToJson());
 
@@ -125,19 +127,40 @@ public sealed class ExperimentConfiguration
     /// <summary>Every dotted key (<c>epochs</c>, <c>noise.factor</c>) with its current value and description.</summary>
     public IReadOnlyList<ConfigurationKey> Keys() => ConfigurationKeys.Of(this);
 
-    /// <summary>Applies <c>key=value</c> overrides, then validates; errors name the key and the value.</summary>
+    /// <summary>
+    /// A new configuration: this one with <c>key=value</c> overrides applied,
+    /// validated; errors name the key and the value. This one is untouched.
+    /// </summary>
     public ExperimentConfiguration With(params IEnumerable<string> overrides)
     {
+        var copy = JsonSerializer.Deserialize<ExperimentConfiguration>(ToJson(), JsonOptions)!;
         foreach (var assignment in overrides)
         {
             var equals = assignment.IndexOf('=');
             if (equals <= 0)
                 throw new ConfigurationException($"Override '{assignment}' is not of the form key=value (for example epochs=5).");
-            ConfigurationKeys.Set(this, assignment[..equals].Trim(), assignment[(equals + 1)..].Trim());
+            ConfigurationKeys.Set(copy, assignment[..equals].Trim(), assignment[(equals + 1)..].Trim());
         }
-        Validate("override");
-        return this;
+        copy.Validate("override");
+        return copy;
     }
+
+    /// <summary>What training degrades its inputs with: the configured noise in denoising mode, nothing in clean mode.</summary>
+    public Degradation? TrainingDegradation() => Mode == TrainingMode.Denoising ? Noise.Create() : null;
+
+    /// <summary>
+    /// The validation inputs: the test images degraded once with
+    /// <paramref name="degradation"/> by a generator of their own, seeded with
+    /// the configuration's seed + 1 (the presentation's x_test_noisy), or the
+    /// test images themselves (an alias) when there is no degradation. The
+    /// trainer validates on these, and the evaluation scores every restorer on
+    /// these, so a validation loss and a score are on the very same images.
+    /// </summary>
+    public Tensor ValidationInputs(Tensor testImages, Degradation? degradation) =>
+        degradation is null ? testImages.alias() : degradation.ApplyOnce(testImages, Seed + 1);
+
+    /// <summary>The validation inputs of this configuration's own training (<see cref="TrainingDegradation"/>).</summary>
+    public Tensor ValidationInputs(Tensor testImages) => ValidationInputs(testImages, TrainingDegradation());
 
     /// <summary>Throws one <see cref="ConfigurationException"/> listing every invalid value.</summary>
     public void Validate(string source = "configuration")

@@ -1,6 +1,6 @@
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
-using ImageRestoration.Evaluation;
+using ImageRestoration.Metrics;
 using ImageRestoration.Models;
 using static TorchSharp.torch;
 
@@ -54,8 +54,7 @@ public static class Experiment
     public static RestorationModel CreateModel(ExperimentConfiguration configuration)
     {
         Prepare(configuration);
-        manual_seed(configuration.Seed);
-        return ModelCatalog.Create(configuration.Model);
+        return SeededModel(configuration);
     }
 
     /// <summary>Loads the data, builds the model, trains it as configured and saves its run folder.</summary>
@@ -78,34 +77,13 @@ public static class Experiment
             throw new FileNotFoundException($"{folder} holds no checkpoint to resume from ({folder.CheckpointFile}).", folder.CheckpointFile);
         Prepare(configuration);
         var (train, test) = LoadData(configuration, log);
-        var model = CreateModel(configuration);
+        var model = SeededModel(configuration);
         try
         {
-            using var trainer = new Trainer(model, configuration,
-                configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create() : null)
-            {
-                Progress = progress,
-                TensorBoardDirectory = folder.TensorBoardDirectory,
-                CheckpointFile = folder.CheckpointFile,
-                EpochCompleted = folder.SaveHistory,
-            };
-            if (resume)
-            {
-                trainer.Resume(folder.CheckpointFile);
-                log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
-            }
-            folder.SaveConfiguration(configuration);
-            try
-            {
-                trainer.Fit(train.Images, test.Images, cancellation);
-            }
-            finally
-            {
-                folder.SaveHistory(trainer.History);
-            }
+            var history = Fit(configuration, model, train, test, folder, resume, progress, log, cancellation);
             folder.SaveModel(model);
-            folder.SaveMetrics(Metrics(configuration, model, trainer.History, train, test));
-            return new ExperimentResult(configuration, model, trainer.History, train, test, folder);
+            folder.SaveMetrics(Metrics(configuration, model, history, train, test));
+            return new ExperimentResult(configuration, model, history, train, test, folder);
         }
         catch
         {
@@ -113,6 +91,33 @@ public static class Experiment
             train.Dispose();
             test.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The trainer's part of <see cref="Train"/>: checkpoint, history and TensorBoard events in the run folder.</summary>
+    private static TrainingHistory Fit(ExperimentConfiguration configuration, RestorationModel model, ImageDataset train, ImageDataset test,
+        RunFolder folder, bool resume, TrainingProgress? progress, TextWriter? log, CancellationToken cancellation)
+    {
+        using var trainer = new Trainer(model, configuration, configuration.TrainingDegradation())
+        {
+            Progress = progress,
+            TensorBoardDirectory = folder.TensorBoardDirectory,
+            CheckpointFile = folder.CheckpointFile,
+            EpochCompleted = folder.SaveHistory,
+        };
+        if (resume)
+        {
+            trainer.Resume(folder.CheckpointFile);
+            log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
+        }
+        folder.SaveConfiguration(configuration);
+        try
+        {
+            return trainer.Fit(train.Images, test.Images, cancellation);
+        }
+        finally
+        {
+            folder.SaveHistory(trainer.History);
         }
     }
 
@@ -145,24 +150,25 @@ public static class Experiment
 
     /// <summary>
     /// Scores a model on the test images degraded as its training validated
-    /// them (clean ones in clean mode; the configured degradation, seeded with
-    /// seed + 1, in denoising mode).
+    /// them (<see cref="ExperimentConfiguration.ValidationInputs(Tensor)"/>).
     /// </summary>
     public static RestorationScore Score(ExperimentConfiguration configuration, RestorationModel model, Tensor testImages)
     {
-        using var inputs = TestInputs(configuration, testImages);
-        return Evaluator.Score(ModelRestorer.For(model, configuration.Model), inputs, testImages);
+        using var inputs = configuration.ValidationInputs(testImages);
+        model.eval();
+        return Scorer.Score(model.forward, inputs, testImages);
     }
 
-    /// <summary>The inputs the trainer validated on: the test images degraded with seed + 1 in denoising mode, themselves (an alias) in clean mode.</summary>
-    public static Tensor TestInputs(ExperimentConfiguration configuration, Tensor testImages) =>
-        configuration.Mode == TrainingMode.Denoising
-            ? Evaluator.Degrade(testImages, configuration.Noise.Create(), configuration.Seed + 1)
-            : testImages.alias();
-
+    /// <summary>Loads libtorch and sets the thread count: once per experiment, before any tensor.</summary>
     private static void Prepare(ExperimentConfiguration configuration)
     {
         TorchRuntime.Initialize();
         if (configuration.Threads > 0) set_num_threads(configuration.Threads);
+    }
+
+    private static RestorationModel SeededModel(ExperimentConfiguration configuration)
+    {
+        manual_seed(configuration.Seed);
+        return ModelCatalog.Create(configuration.Model);
     }
 }

@@ -40,7 +40,7 @@ public sealed class RunFolder(string path)
     public void SaveMetrics(FinalMetrics metrics)
     {
         Directory.CreateDirectory(Path);
-        WriteAtomically(MetricsFile, metrics.ToJson());
+        AtomicFile.WriteAllText(MetricsFile, metrics.ToJson());
     }
 
     public void SaveConfiguration(ExperimentConfiguration configuration)
@@ -54,8 +54,8 @@ public sealed class RunFolder(string path)
     public void SaveHistory(TrainingHistory history)
     {
         Directory.CreateDirectory(Path);
-        WriteAtomically(HistoryJsonFile, history.ToJson());
-        WriteAtomically(HistoryCsvFile, history.ToCsv());
+        AtomicFile.WriteAllText(HistoryJsonFile, history.ToJson());
+        AtomicFile.WriteAllText(HistoryCsvFile, history.ToCsv());
     }
 
     public TrainingHistory LoadHistory()
@@ -79,14 +79,6 @@ public sealed class RunFolder(string path)
 
     /// <summary>The trained model, of the kind its saved configuration names.</summary>
     public RestorationModel LoadModel() => RestorationModel.Load(ModelFile, LoadConfiguration().Model);
-
-    /// <summary>Writes text to a temporary file in the same folder, then renames it over the target.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        System.IO.File.WriteAllText(temporary, text);
-        System.IO.File.Move(temporary, path, overwrite: true);
-    }
 
     public override string ToString() => Path;
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
+using ImageRestoration.Metrics;
 using ImageRestoration.Models;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ImageRestoration.Training;
@@ -71,67 +72,105 @@ public sealed class Trainer : IDisposable
     public TrainingHistory Fit(Tensor trainImages, Tensor validationImages, CancellationToken cancellation = default)
     {
         var progress = Progress ?? TrainingProgress.ForConsole(configuration.Verbosity, configuration.Epochs);
-        using var validationInputs = DegradeOnce(validationImages, configuration.Seed + 1);
-        var writer = TensorBoardDirectory is null ? null : torch.utils.tensorboard.SummaryWriter(TensorBoardDirectory);
-
+        using var validationInputs = configuration.ValidationInputs(validationImages, degradation);
+        var tensorBoard = TensorBoardDirectory is null ? null : torch.utils.tensorboard.SummaryWriter(TensorBoardDirectory);
         var count = trainImages.shape[0];
-        var batchSize = configuration.BatchSize;
-        var batches = (int)((count + batchSize - 1) / batchSize);
         while (position.Epoch <= configuration.Epochs)
         {
-            var epoch = position.Epoch;
             var clock = Stopwatch.StartNew();
-            var (lossSum, mseSum) = (position.LossSum, position.MseSum);
-            using var order = resumedOrder ?? randperm(count, generator: generator);
-            resumedOrder = null;
-            if (order.shape[0] != count)
-                throw new InvalidOperationException($"The checkpoint was made with {order.shape[0]} training images, not {count}.");
-            model.train();
-            for (var batch = position.NextBatch; batch < batches; batch++)
-            {
-                using (var scope = NewDisposeScope())
-                {
-                    var start = (long)batch * batchSize;
-                    var length = Math.Min(batchSize, count - start);
-                    var target = trainImages.index_select(0, order.narrow(0, start, length));
-                    var input = degradation?.Apply(target, generator) ?? target;
-                    var output = model.forward(input);
-                    // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
-                    if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(epoch, batch + 1, double.NaN);
-                    var loss = nn.functional.binary_cross_entropy(output, target);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-
-                    var value = loss.item<float>();
-                    if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, batch + 1, value);
-                    lossSum += value * length;
-                    using (no_grad())
-                        mseSum += nn.functional.mse_loss(output, target).item<float>() * length;
-                    progress.Batch(epoch, batch + 1, batches, lossSum / (start + length), start + length - (long)position.NextBatch * batchSize, clock.Elapsed);
-                }
-                TorchRuntime.ReleaseUndisposedScalars();
-                if (cancellation.IsCancellationRequested && batch + 1 < batches)
-                {
-                    position = new TrainingPosition(epoch, batch + 1, lossSum, mseSum, position.Seconds + clock.Elapsed.TotalSeconds);
-                    SaveCheckpoint(order);
-                    cancellation.ThrowIfCancellationRequested();
-                }
-            }
-
-            var (validationLoss, validationMse) = Losses.Evaluate(model, validationInputs, validationImages);
-            var record = new EpochRecord(epoch, lossSum / count, validationLoss, mseSum / count, validationMse,
+            var (lossSum, mseSum) = TrainEpoch(trainImages, progress, clock, cancellation);
+            var (validationLoss, validationMse) = ValidationLosses(validationInputs, validationImages);
+            var record = new EpochRecord(position.Epoch, lossSum / count, validationLoss, mseSum / count, validationMse,
                 position.Seconds + clock.Elapsed.TotalSeconds);
-            History.Epochs.Add(record);
-            writer?.add_scalar("loss/train", (float)record.TrainLoss, epoch);
-            writer?.add_scalar("loss/validation", (float)record.ValidationLoss, epoch);
-            progress.Epoch(record, batches, (int)count);
-            position = TrainingPosition.Start with { Epoch = epoch + 1 };
-            SaveCheckpoint(null);
-            EpochCompleted?.Invoke(History);
+            EndEpoch(record, tensorBoard, progress, (int)count);
             cancellation.ThrowIfCancellationRequested();
         }
         return History;
+    }
+
+    /// <summary>One pass over the training images in a fresh order (or the resumed one), from the position's next batch; returns the loss sums.</summary>
+    private (double LossSum, double MseSum) TrainEpoch(Tensor images, TrainingProgress progress, Stopwatch clock, CancellationToken cancellation)
+    {
+        var count = images.shape[0];
+        var batchSize = configuration.BatchSize;
+        var batches = Batches(count);
+        var (lossSum, mseSum) = (position.LossSum, position.MseSum);
+        using var order = NextOrder(count);
+        model.train();
+        for (var batch = position.NextBatch; batch < batches; batch++)
+        {
+            var start = (long)batch * batchSize;
+            var length = Math.Min(batchSize, count - start);
+            var (loss, mse) = TrainBatch(images, order, start, length, batch);
+            lossSum += loss * length;
+            mseSum += mse * length;
+            progress.Batch(position.Epoch, batch + 1, batches, lossSum / (start + length), start + length - (long)position.NextBatch * batchSize, clock.Elapsed);
+            // Scalars TorchSharp leaves to the finalizer would otherwise pile up over an epoch.
+            TorchRuntime.ReleaseUndisposedScalars();
+            if (cancellation.IsCancellationRequested && batch + 1 < batches)
+                StopMidEpoch(new TrainingPosition(position.Epoch, batch + 1, lossSum, mseSum, position.Seconds + clock.Elapsed.TotalSeconds), order,
+                    cancellation);
+        }
+        return (lossSum, mseSum);
+    }
+
+    /// <summary>One optimizer step on the images at positions start..start+length of the order; returns the batch's mean BCE and MSE.</summary>
+    private (float Loss, float Mse) TrainBatch(Tensor images, Tensor order, long start, long length, int batch)
+    {
+        using var scope = NewDisposeScope();
+        var target = images.index_select(0, order.narrow(0, start, length));
+        var input = degradation?.Apply(target, generator) ?? target;
+        var output = model.forward(input);
+        // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
+        if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(position.Epoch, batch + 1, double.NaN);
+        var loss = nn.functional.binary_cross_entropy(output, target);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        var value = loss.item<float>();
+        if (!float.IsFinite(value)) throw new TrainingDivergedException(position.Epoch, batch + 1, value);
+        using (no_grad())
+            return (value, nn.functional.mse_loss(output, target).item<float>());
+    }
+
+    private int Batches(long count) => (int)((count + configuration.BatchSize - 1) / configuration.BatchSize);
+
+    /// <summary>The order of this epoch's images: the one a checkpoint stopped in, else a fresh draw.</summary>
+    private Tensor NextOrder(long count)
+    {
+        var order = resumedOrder ?? randperm(count, generator: generator);
+        resumedOrder = null;
+        if (order.shape[0] == count) return order;
+        var saved = order.shape[0];
+        order.Dispose();
+        throw new InvalidOperationException($"The checkpoint was made with {saved} training images, not {count}.");
+    }
+
+    /// <summary>Saves where the epoch stopped (with its image order, to resume in the same order) and throws.</summary>
+    private void StopMidEpoch(TrainingPosition stoppedAt, Tensor order, CancellationToken cancellation)
+    {
+        position = stoppedAt;
+        SaveCheckpoint(order);
+        cancellation.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>The validation losses, through the same batched scorer as the evaluation.</summary>
+    private (double Bce, double Mse) ValidationLosses(Tensor inputs, Tensor targets)
+    {
+        model.eval();
+        return Scorer.Losses(model.forward, inputs, targets);
+    }
+
+    /// <summary>Records the epoch (history, TensorBoard, progress), moves to the next one and saves the checkpoint.</summary>
+    private void EndEpoch(EpochRecord record, SummaryWriter? tensorBoard, TrainingProgress progress, int count)
+    {
+        History.Epochs.Add(record);
+        tensorBoard?.add_scalar("loss/train", (float)record.TrainLoss, record.Epoch);
+        tensorBoard?.add_scalar("loss/validation", (float)record.ValidationLoss, record.Epoch);
+        progress.Epoch(record, Batches(count), count);
+        position = TrainingPosition.Start with { Epoch = record.Epoch + 1 };
+        SaveCheckpoint(null);
+        EpochCompleted?.Invoke(History);
     }
 
     private void SaveCheckpoint(Tensor? order)
@@ -139,10 +178,6 @@ public sealed class Trainer : IDisposable
         if (CheckpointFile is not null)
             Checkpoint.Save(CheckpointFile, model, optimizer, generator, History, position, order);
     }
-
-    /// <summary>The validation inputs: the test images degraded once, with their own seed, as the presentation's x_test_noisy.</summary>
-    private Tensor DegradeOnce(Tensor images, long seed) =>
-        degradation is null ? images.alias() : Evaluation.Evaluator.Degrade(images, degradation, seed);
 
     public void Dispose()
     {

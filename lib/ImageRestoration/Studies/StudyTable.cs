@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
 using ImageRestoration.Configuration;
+using ImageRestoration.Evaluation;
+using ImageRestoration.Metrics;
 
-namespace ImageRestoration.Evaluation;
+namespace ImageRestoration.Studies;
 
 /// <summary>
 /// One row of a study: a restorer (the degraded input itself, a baseline or a
@@ -89,7 +91,7 @@ public sealed record StudyRow
 /// </summary>
 public sealed class StudyTable
 {
-    /// <summary>The study's name, as <see cref="Studies.Run"/> takes it: <c>baselines</c>, <c>noise-sweep</c>...</summary>
+    /// <summary>The study's name, as <see cref="Study.Run"/> takes it: <c>baselines</c>, <c>noise-sweep</c>...</summary>
     public required string Study { get; init; }
 
     public required string Title { get; init; }
@@ -137,8 +139,8 @@ public sealed class StudyTable
         Directory.CreateDirectory(directory);
         var json = Path.GetFullPath(Path.Combine(directory, Study + ".json"));
         var markdown = Path.ChangeExtension(json, ".md");
-        Training.RunFolder.WriteAtomically(json, ToJson());
-        Training.RunFolder.WriteAtomically(markdown, ToMarkdown());
+        AtomicFile.WriteAllText(json, ToJson());
+        AtomicFile.WriteAllText(markdown, ToMarkdown());
         return (json, markdown);
     }
 

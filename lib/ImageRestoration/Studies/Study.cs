@@ -2,11 +2,12 @@ using System.Diagnostics;
 using ImageRestoration.Baselines;
 using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
+using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
 using ImageRestoration.Training;
 using static TorchSharp.torch;
 
-namespace ImageRestoration.Evaluation;
+namespace ImageRestoration.Studies;
 
 /// <summary>What a study runs besides its configuration: the lists it goes through and where it writes.</summary>
 public sealed record StudyOptions
@@ -39,25 +40,26 @@ public sealed record StudyOptions
     /// <summary>One line per step of the study (training, loading, scoring); null is silent.</summary>
     public TextWriter? Log { get; init; }
 
-    public int EvaluationBatchSize { get; init; } = Evaluator.DefaultBatchSize;
+    public int EvaluationBatchSize { get; init; } = Metrics.Scorer.DefaultBatchSize;
 }
 
 /// <summary>
-/// The evaluations of issue 4, one call each, from an experiment
+/// The evaluation studies, one call each, from an experiment
 /// configuration: its epochs, batch size, seed, threads, trainLimit and
 /// testLimit set the budget (the presentation's full run: epochs=20 or more,
 /// trainLimit=0 and testLimit=0 for all 60,000 / 10,000 images), its model
 /// and noise the defaults. Every model is trained through
 /// <see cref="Experiment"/>, so each lands in its usual run folder under the
 /// log directory and a later study (or notebook) reuses it. Test images are
-/// degraded once with the configuration's seed + 1, exactly the trainer's
-/// validation inputs, and every restorer is scored on those same images.
+/// degraded by <see cref="ExperimentConfiguration.ValidationInputs(Tensor, Degradation?)"/>,
+/// exactly as the trainer's validation inputs, and every restorer is scored
+/// on those same images.
 /// <code>
-/// var table = Studies.Run("baselines", new ExperimentConfiguration().With("epochs=20", "verbosity=2"));
+/// var table = Study.Run("baselines", new ExperimentConfiguration().With("epochs=20", "verbosity=2"));
 /// Console.WriteLine(table.ToMarkdown());   // also saved as runs/studies/baselines.{json,md}
 /// </code>
 /// </summary>
-public static class Studies
+public static class Study
 {
     /// <summary>Noisy input, each baseline, the model trained clean and the model trained on the configured noise.</summary>
     public const string Baselines = "baselines";
@@ -88,20 +90,20 @@ public static class Studies
     {
         options ??= new StudyOptions();
         var clock = Stopwatch.StartNew();
-        var noisyConfiguration = Derive(configuration, "mode=denoising");
+        var noisyConfiguration = configuration.With("mode=denoising");
         var degradation = noisyConfiguration.Noise.Create();
         var rows = new List<StudyRow>();
         int trainCount, testCount;
         using (var noisy = Train(noisyConfiguration, options))
         {
             (trainCount, testCount) = (noisy.Train.Count, noisy.Test.Count);
-            using var degraded = Evaluator.Degrade(noisy.Test.Images, degradation, configuration.Seed + 1);
+            using var degraded = configuration.ValidationInputs(noisy.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, noisy.Test.Images, degradation.Name, options));
             rows.Add(ScoreModel(noisy, degraded, degradation.Name, options));
         }
-        using (var clean = Train(Derive(configuration, "mode=clean"), options))
+        using (var clean = Train(configuration.With("mode=clean"), options))
         {
-            using var degraded = Evaluator.Degrade(clean.Test.Images, degradation, configuration.Seed + 1);
+            using var degraded = configuration.ValidationInputs(clean.Test.Images, degradation);
             rows.Insert(rows.Count - 1, ScoreModel(clean, degraded, degradation.Name, options));
             // The presentation's own use: the clean-trained model on clean pictures (its validation loss).
             rows.Add(ScoreModel(clean, clean.Test.Images, "none", options));
@@ -117,15 +119,15 @@ public static class Studies
         options ??= new StudyOptions();
         if (options.NoiseLevels.Count == 0) throw new ArgumentException("The noise sweep needs at least one noise level.", nameof(options));
         var clock = Stopwatch.StartNew();
-        var trainedConfiguration = Derive(configuration, "mode=denoising", "noise.kind=gaussian");
+        var trainedConfiguration = configuration.With("mode=denoising", "noise.kind=gaussian");
         var rows = new List<StudyRow>();
         using var result = Train(trainedConfiguration, options);
         foreach (var level in options.NoiseLevels)
         {
-            var levelSettings = Derive(trainedConfiguration, FormattableString.Invariant($"noise.factor={level}")).Noise;
+            var levelSettings = trainedConfiguration.With(FormattableString.Invariant($"noise.factor={level}")).Noise;
             var degradation = levelSettings.Create();
             options.Log?.WriteLine($"Scoring at {degradation.Name}");
-            using var degraded = Evaluator.Degrade(result.Test.Images, degradation, configuration.Seed + 1);
+            using var degraded = configuration.ValidationInputs(result.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options).Select(r => r with { NoiseLevel = level }));
             rows.Add(ScoreModel(result, degraded, degradation.Name, options) with { NoiseLevel = level });
         }
@@ -149,7 +151,7 @@ public static class Studies
             var degradation = trainedConfiguration.Noise.Create();
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
-            using var degraded = Evaluator.Degrade(result.Test.Images, degradation, configuration.Seed + 1);
+            using var degraded = configuration.ValidationInputs(result.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options));
             rows.Add(ScoreModel(result, degraded, degradation.Name, options));
         }
@@ -168,17 +170,17 @@ public static class Studies
         string degradationName = "";
         foreach (var model in options.Models)
         {
-            var trainedConfiguration = Derive(configuration, "mode=denoising", "model=" + model);
+            var trainedConfiguration = configuration.With("mode=denoising", "model=" + model);
             var degradation = trainedConfiguration.Noise.Create();
             degradationName = degradation.Name;
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
-            using var degraded = Evaluator.Degrade(result.Test.Images, degradation, configuration.Seed + 1);
+            using var degraded = configuration.ValidationInputs(result.Test.Images, degradation);
             if (rows.Count == 0) rows.Add(StudyRow.From(new NoRestoration(), degradation.Name,
                 Evaluator.Score(new NoRestoration(), degraded, result.Test.Images, options.EvaluationBatchSize)));
             // As many training images as test images, degraded with other draws than the test's.
             using var trainClean = result.Train.Images.narrow(0, 0, Math.Min(result.Train.Count, result.Test.Count));
-            using var trainDegraded = Evaluator.Degrade(trainClean, degradation, configuration.Seed + 2);
+            using var trainDegraded = degradation.ApplyOnce(trainClean, configuration.Seed + 2);
             var onTrain = Evaluator.Score(new ModelRestorer(model, result.Model), trainDegraded, trainClean, options.EvaluationBatchSize);
             rows.Add(ScoreModel(result, degraded, degradation.Name, options) with
             {
@@ -195,11 +197,7 @@ public static class Studies
 
     /// <summary>The configuration of the degradation study's model for <paramref name="kind"/>: denoising on that degradation, at its configured strength.</summary>
     public static ExperimentConfiguration TrainedOn(ExperimentConfiguration configuration, DegradationKind kind) =>
-        Derive(configuration, "mode=denoising", "noise.kind=" + ConfigurationKeys.EnumName(kind));
-
-    /// <summary>A copy of the configuration with overrides applied and validated; the original is untouched.</summary>
-    private static ExperimentConfiguration Derive(ExperimentConfiguration configuration, params string[] overrides) =>
-        configuration.Clone().With(overrides);
+        configuration.With("mode=denoising", "noise.kind=" + ConfigurationKeys.EnumName(kind));
 
     private static ExperimentResult Train(ExperimentConfiguration configuration, StudyOptions options)
     {
