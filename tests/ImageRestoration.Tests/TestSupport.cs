@@ -21,17 +21,18 @@ public sealed class TempDirectory : IDisposable
 public static class TinyMnist
 {
     /// <summary>Writes the four standard files with <paramref name="train"/> and <paramref name="test"/> images whose pixel (i, r, c) is (i + r + c) mod 256.</summary>
-    public static void Write(string directory, int train = 12, int test = 5, int size = 28, bool gzip = true)
+    /// <remarks>A non-zero <paramref name="shift"/> adds to every pixel: a data set of the same shape with other content.</remarks>
+    public static void Write(string directory, int train = 12, int test = 5, int size = 28, bool gzip = true, int shift = 0)
     {
         var suffix = gzip ? ".gz" : "";
-        IdxFile.Write(Path.Combine(directory, MnistFiles.TrainImages + suffix), [train, size, size], Pixels(train, size));
+        IdxFile.Write(Path.Combine(directory, MnistFiles.TrainImages + suffix), [train, size, size], Pixels(train, size, shift));
         IdxFile.Write(Path.Combine(directory, MnistFiles.TrainLabels + suffix), [train], Labels(train));
-        IdxFile.Write(Path.Combine(directory, MnistFiles.TestImages + suffix), [test, size, size], Pixels(test, size));
+        IdxFile.Write(Path.Combine(directory, MnistFiles.TestImages + suffix), [test, size, size], Pixels(test, size, shift));
         IdxFile.Write(Path.Combine(directory, MnistFiles.TestLabels + suffix), [test], Labels(test));
     }
 
-    public static byte[] Pixels(int count, int size) =>
-        Enumerable.Range(0, count * size * size).Select(k => (byte)((k / (size * size) + k % (size * size) / size + k % size) % 256)).ToArray();
+    public static byte[] Pixels(int count, int size, int shift = 0) =>
+        Enumerable.Range(0, count * size * size).Select(k => (byte)((k / (size * size) + k % (size * size) / size + k % size + shift) % 256)).ToArray();
 
     public static byte[] Labels(int count) => Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
 }

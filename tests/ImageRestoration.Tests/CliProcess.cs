@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace ImageRestoration.Tests;
+
+/// <summary>
+/// The built command line as a child process, as a user runs it: its own
+/// working directory and environment, its output captured, stopped by a real
+/// signal when asked.
+/// </summary>
+public sealed class CliProcess
+{
+    private readonly Process process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+    private CliProcess(Process process) => this.process = process;
+
+    /// <summary>Starts <c>image-restoration</c> with <paramref name="arguments"/>; <paramref name="environment"/> values of null are removed.</summary>
+    public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.Environment.Remove(ImageRestoration.Data.DataLocator.EnvironmentVariable);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "image-restoration.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        var child = new CliProcess(Process.Start(start)!);
+        child.process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.lines.Enqueue(e.Data); };
+        child.process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child.lines.Enqueue("stderr: " + e.Data); };
+        child.process.BeginOutputReadLine();
+        child.process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Runs to the end and returns the exit code and everything printed (standard error lines start with "stderr: ").</summary>
+    public static (int Code, string Output) Run(IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        var child = Start(arguments, workingDirectory, environment);
+        return (child.Finish(timeout ?? TimeSpan.FromMinutes(3)), child.Output);
+    }
+
+    public int Id => process.Id;
+    public bool HasExited => process.HasExited;
+    public string Output => string.Join(Environment.NewLine, lines);
+    public IEnumerable<string> Lines => lines;
+
+    public int Finish(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"the child did not finish within {timeout}:{Environment.NewLine}{Output}");
+        }
+        process.WaitForExit(); // drains the output
+        return process.ExitCode;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    public void Signal(int signal) => Assert.Equal(0, kill(process.Id, signal));
+
+    public void KillNow()
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // already exited
+        }
+        process.WaitForExit();
+    }
+
+    /// <summary>Lines a user would read as a crash: a .NET stack frame or the name of an exception type.</summary>
+    public static IReadOnlyList<string> StackTraceLines(string output) =>
+        output.Split('\n').Select(l => l.TrimEnd('\r')).Select(l => l.StartsWith("stderr: ") ? l["stderr: ".Length..] : l)
+            .Where(l => l.StartsWith("   at ") || ExceptionName.IsMatch(l)).ToList();
+
+    private static readonly Regex ExceptionName = new(@"\b[A-Z][A-Za-z]*Exception\b|System\.[A-Za-z.]+`\d", RegexOptions.Compiled);
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using ImageRestoration.Configuration;
+using ImageRestoration.Training;
+
+namespace ImageRestoration.Tests;
+
+/// <summary>
+/// What would present a wrong result as a good one, tried through the real
+/// command line: a run folder half old and half new after an interrupted
+/// <c>--force</c>, a flipped bit in a saved model or checkpoint, a resume
+/// that finds other data than its run was trained on.
+/// </summary>
+public sealed class RunIntegrityTests : IDisposable
+{
+    private const int SigInt = 2;
+    private readonly TempDirectory temp = new();
+    private readonly string data;
+    private readonly string runs;
+
+    public RunIntegrityTests()
+    {
+        data = Path.Combine(temp.Path, "data");
+        runs = Path.Combine(temp.Path, "runs");
+        Directory.CreateDirectory(data);
+        TinyMnist.Write(data, train: 1500, test: 100);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private RunFolder Folder => new(Path.Combine(runs, "clean-seed42"));
+
+    private string[] Train(int epochs, string? dataArgument = null) =>
+        ["train", "--epochs", epochs.ToString(), .. dataArgument is null ? Array.Empty<string>() : ["--data", dataArgument],
+         "--set", $"logDirectory={runs}", "--set", "batchSize=16", "--set", "verbosity=2", "--set", "threads=1"];
+
+    private static void WaitUntil(Func<bool> condition, CliProcess child, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.False(child.HasExited, $"the child exited before {what}:{Environment.NewLine}{child.Output}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"no {what} within 2 minutes:{Environment.NewLine}{child.Output}");
+            Thread.Sleep(20);
+        }
+    }
+
+    private int CompletedEpochs()
+    {
+        try
+        {
+            return File.Exists(Folder.HistoryJsonFile) ? Folder.LoadHistory().Epochs.Count : 0;
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
+    }
+
+    private int ConfiguredEpochs()
+    {
+        try
+        {
+            return File.Exists(Folder.ConfigurationFile) ? Folder.LoadConfiguration().Epochs : 0;
+        }
+        catch (ConfigurationException)
+        {
+            return 0;
+        }
+    }
+
+    private static void AssertNoStackTrace(string output) => Assert.Empty(CliProcess.StackTraceLines(output));
+
+    [Fact]
+    public void AnInterruptedForceLeavesNoHalfOldRunAndLosesNothing()
+    {
+        var (code, output) = CliProcess.Run(Train(1, data));
+        Assert.True(code == 0, output);
+        var oldModel = File.ReadAllBytes(Folder.ModelFile);
+
+        var forced = CliProcess.Start([.. Train(50, data), "--force"]);
+        WaitUntil(() => ConfiguredEpochs() == 50, forced, "the new configuration");
+        Thread.Sleep(200);
+        forced.Signal(SigInt);
+        Assert.Equal(130, forced.Finish(TimeSpan.FromMinutes(1)));
+
+        // After a crash the history is never replaced by an empty one.
+        if (File.Exists(Folder.HistoryJsonFile)) Assert.NotEmpty(Folder.LoadHistory().Epochs);
+        // The folder is plainly unfinished: evaluate refuses it rather than show the old model's numbers.
+        var (evaluated, evaluation) = CliProcess.Run(["evaluate", Folder.Path]);
+        Assert.True(evaluated == 2, $"evaluate exited {evaluated} on a half-replaced run:{Environment.NewLine}{evaluation}");
+        Assert.Contains(Folder.Path, evaluation);
+        AssertNoStackTrace(evaluation);
+        // The old run was moved aside whole, not mixed and not lost.
+        Assert.False(File.Exists(Folder.ModelFile), "the old model stays beside the new run's configuration");
+        var aside = Directory.GetDirectories(runs, "clean-seed42*").Where(d => d != Folder.Path).ToList();
+        Assert.Single(aside);
+        Assert.Equal(oldModel, File.ReadAllBytes(Path.Combine(aside[0], "model.bin")));
+    }
+
+    [Fact]
+    public void AFlippedBitInTheModelOrTheCheckpointIsRefusedNamingTheFile()
+    {
+        var (code, output) = CliProcess.Run(Train(1, data));
+        Assert.True(code == 0, output);
+        var random = new Random(20261125);
+        foreach (var (file, command) in new[]
+                 {
+                     (Folder.ModelFile, new[] { "evaluate", Folder.Path }),
+                     (Folder.CheckpointFile, new[] { "train", "--resume", Folder.Path, "--epochs", "2" }),
+                 })
+        {
+            var original = File.ReadAllBytes(file);
+            for (var trial = 0; trial < 20; trial++)
+            {
+                var flipped = (byte[])original.Clone();
+                var position = random.Next(flipped.Length);
+                var bit = random.Next(8);
+                flipped[position] ^= (byte)(1 << bit);
+                File.WriteAllBytes(file, flipped);
+                var (refused, said) = CliProcess.Run(command);
+                Assert.True(refused == 2 && said.Contains(Path.GetFileName(file)),
+                    $"{Path.GetFileName(file)} with bit {bit} of byte {position} flipped: exit {refused}{Environment.NewLine}{said}");
+                Assert.DoesNotContain("Epoch 2/2", said);
+                AssertNoStackTrace(said);
+                File.WriteAllBytes(file, original);
+            }
+        }
+    }
+
+    [Fact]
+    public void AResumeThatFindsOtherDataRefusesNamingBoth()
+    {
+        var other = Path.Combine(temp.Path, "other");
+        Directory.CreateDirectory(other);
+        TinyMnist.Write(other, train: 1500, test: 100, shift: 100);
+
+        var first = CliProcess.Start(Train(3), environment: new Dictionary<string, string?> { ["IMAGE_RESTORATION_DATA"] = data });
+        WaitUntil(() => CompletedEpochs() >= 1, first, "a finished epoch");
+        first.Signal(SigInt);
+        Assert.Equal(130, first.Finish(TimeSpan.FromMinutes(1)));
+
+        var (code, output) = CliProcess.Run(["train", "--resume", Folder.Path],
+            environment: new Dictionary<string, string?> { ["IMAGE_RESTORATION_DATA"] = other });
+        Assert.True(code == 2, $"a resume on other data exited {code}:{Environment.NewLine}{output}");
+        Assert.Contains(data, output);
+        Assert.Contains(other, output);
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public void ARelativeDataFolderIsSavedAbsoluteSoAResumeElsewhereFindsIt()
+    {
+        var first = CliProcess.Start(Train(3, "data"), workingDirectory: temp.Path);
+        WaitUntil(() => CompletedEpochs() >= 1, first, "a finished epoch");
+        first.Signal(SigInt);
+        Assert.Equal(130, first.Finish(TimeSpan.FromMinutes(1)));
+
+        var (code, output) = CliProcess.Run(["train", "--resume", Folder.Path], workingDirectory: Path.GetTempPath());
+        Assert.True(code == 0, output);
+        Assert.Equal([1, 2, 3], Folder.LoadHistory().Epochs.Select(e => e.Epoch));
+    }
+}
