@@ -14,7 +14,8 @@ namespace ImageRestoration.Cli;
 internal static class EvaluateCommand
 {
     /// <summary>Keys an evaluation may change: which test images and how they are degraded, not the model.</summary>
-    private static readonly string[] EvaluationKeys = ["mode", "noise.kind", "noise.factor", "noise.amount", "noise.clip", "testLimit", "dataDirectory", "threads"];
+    private static readonly string[] EvaluationKeys =
+        ["mode", "noise.kind", "noise.factor", "noise.amount", "noise.clip", "noise.size", "noise.sigma", "testLimit", "dataDirectory", "threads"];
 
     public static Command Create(TextWriter output, TextWriter error, Option<string[]> set, Option<string?> data)
     {
@@ -25,17 +26,27 @@ internal static class EvaluateCommand
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var folder = new RunFolder(parsed.GetValue(run)!.FullName);
-            if (!folder.HasTrainedModel)
-                throw new FileNotFoundException($"{folder} holds no finished run (model.bin, history.json, configuration.json).", folder.ModelFile);
+            folder.VerifyComplete();
             var overrides = Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data));
             var fixedKey = overrides.Select(o => o.Split('=')[0].Trim())
                 .FirstOrDefault(k => !EvaluationKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
             if (fixedKey is not null)
                 throw new ConfigurationException($"evaluate keeps the trained model: '{fixedKey}' cannot change (only {string.Join(", ", EvaluationKeys)} can).");
-            var configuration = folder.LoadConfiguration().With(overrides);
-            using (var test = ImageDataset.Load(DataLocator.Resolve(configuration.DataDirectory, log: output), DatasetSplit.Test, configuration.TestLimit))
+            var configuration = Program.WithAbsoluteData(folder.LoadConfiguration().With(overrides));
+            var unused = overrides.Select(o => o.Split('=')[0].Trim()).FirstOrDefault(k => k.StartsWith("noise.", StringComparison.OrdinalIgnoreCase) &&
+                (configuration.Mode != TrainingMode.Denoising || !configuration.Noise.Uses(k)));
+            if (unused is not null)
+                throw new ConfigurationException(configuration.Mode != TrainingMode.Denoising
+                    ? $"'{unused}' does not apply: the images are evaluated clean (mode clean); add --set mode=denoising to evaluate on degraded ones."
+                    : $"'{unused}' does not apply to noise.kind {configuration.Noise.Create().Name}.");
+            var directory = DataLocator.Resolve(configuration.DataDirectory, log: output);
+            // Scores on other data than the run's come only from an explicit --data or dataDirectory.
+            if (!overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase)))
+                folder.RequireSameData(DataFingerprint.Of(directory));
+            using (var test = ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit))
             using (var model = folder.LoadModel())
             {
+                test.RequireImageSize(configuration.ImageHeight, configuration.ImageWidth);
                 var score = Experiment.Score(configuration, model, test.Images);
                 var inputs = configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create().Name : "clean";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -47,7 +58,8 @@ internal static class EvaluateCommand
         return command;
     }
 
-    public static Command CreateStudy(TextWriter output, TextWriter error, Option<FileInfo?> config, Option<string[]> set, Option<int?> epochs, Option<string?> data)
+    public static Command CreateStudy(TextWriter output, TextWriter error, Option<FileInfo?> config, Option<string[]> set, Option<int?> epochs, Option<string?> data,
+        CancellationToken interrupt)
     {
         var name = new Argument<string>("study") { Description = string.Join(" | ", Study.Names) };
         name.AcceptOnlyFromAmong([.. Study.Names]);
@@ -64,8 +76,18 @@ internal static class EvaluateCommand
                 Log = output,
                 Progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs,
                     ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected),
+                Cancellation = interrupt,
             };
-            var table = Study.Run(parsed.GetValue(name)!, configuration, options);
+            StudyTable table;
+            try
+            {
+                table = Study.Run(parsed.GetValue(name)!, Program.WithAbsoluteData(configuration), options);
+            }
+            catch (OperationCanceledException)
+            {
+                output.WriteLine("Interrupted: the run under way wrote a checkpoint. Run the same study again to continue it.");
+                return Program.InterruptedCode;
+            }
             var directory = options.DirectoryFor(configuration);
             if (directory.Length > 0) output.WriteLine($"Saved {StudyChart.Save(table, directory)}");
             output.WriteLine(table.ToMarkdown());

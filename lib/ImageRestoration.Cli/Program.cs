@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
 using ImageRestoration.Models;
@@ -19,6 +20,12 @@ public static class Program
     /// <summary>Exit code after Ctrl+C: the current batch finished and a checkpoint was written.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>Exit code after SIGTERM (timeouts, containers, services): the same stop as Ctrl+C.</summary>
+    public const int Terminated = 143;
+
+    /// <summary>What an interrupted command exits with: set by the signal that stopped it.</summary>
+    private static int interruptedCode = Interrupted;
+
     /// <summary>Keys a resumed run may change: anything else would make it a different experiment.</summary>
     private static readonly string[] ResumableKeys = ["epochs", "verbosity", "threads"];
 
@@ -33,9 +40,42 @@ public static class Program
             Console.Error.WriteLine("\nStopping after this batch; writing a checkpoint (Ctrl+C again to kill at once).");
             interrupt.Cancel();
         };
-        return BuildCommand(Console.Out, Console.Error, interrupt.Token).Parse(args)
-            .Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            if (interrupt.IsCancellationRequested) return;
+            context.Cancel = true;
+            interruptedCode = Terminated;
+            Console.Error.WriteLine("\nTerminated: stopping after this batch; writing a checkpoint.");
+            interrupt.Cancel();
+        });
+        return Run(args, Console.Out, Console.Error, interrupt.Token);
     }
+
+    /// <summary>Parses and runs a command line; a command line that does not parse exits 2 with one message per error.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken interrupt = default)
+    {
+        var parsed = BuildCommand(output, error, interrupt).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors) error.WriteLine("error: " + parseError.Message);
+            error.WriteLine("See --help for the commands and their options.");
+            return UsageError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error });
+    }
+
+    /// <summary>A whole-number option whose parse error names the option and the value, not a .NET type.</summary>
+    internal static Option<int?> WholeNumberOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)) return value;
+            result.AddError($"{name} {token}: not a whole number.");
+            return null;
+        },
+    };
 
     public static RootCommand BuildCommand(TextWriter output, TextWriter error, CancellationToken interrupt = default)
     {
@@ -46,7 +86,7 @@ public static class Program
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
-        var epochs = new Option<int?>("--epochs") { Description = "Shortcut for --set epochs=N." };
+        var epochs = WholeNumberOption("--epochs", "Shortcut for --set epochs=N.");
         var data = new Option<string?>("--data")
             { Description = $"Folder with the MNIST-family files (else {DataLocator.EnvironmentVariable}, the cache, a download)." };
         var resume = new Option<DirectoryInfo?>("--resume")
@@ -70,10 +110,15 @@ public static class Program
                 if (fixedKey is not null || parsed.GetValue(config) is not null)
                     throw new ConfigurationException(
                         $"A resumed run keeps its configuration: '{fixedKey ?? "--config"}' cannot change (only {string.Join(", ", ResumableKeys)} can).");
-                return Train(runFolder.LoadConfiguration().With(overrides), runFolder, resume: true, output, interrupt);
+                var saved = runFolder.LoadConfiguration();
+                var resumed = saved.Clone().With(overrides);
+                if (resumed.Epochs < saved.Epochs)
+                    throw new ConfigurationException(
+                        $"epochs = {resumed.Epochs}: a resumed run can only train longer; {runFolder} was configured for {saved.Epochs} epochs.");
+                return Train(resumed, runFolder, resume: true, output, interrupt);
             }
-            var configuration = (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration())
-                .With(overrides);
+            var configuration = WithAbsoluteData(
+                (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration()).With(overrides));
             var target = RunFolder.For(configuration);
             if (target.HasRun && !parsed.GetValue(force))
                 throw new ConfigurationException($"{target} already holds a run. Continue it with --resume {target}, " +
@@ -99,7 +144,7 @@ public static class Program
 
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
         {
-            train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data),
+            train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
             BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data),
         };
     }
@@ -115,6 +160,14 @@ public static class Program
         if (epochs is not null) all.Add($"epochs={epochs}");
         if (data is not null) all.Add($"dataDirectory={data}");
         return all;
+    }
+
+    /// <summary>A relative data directory made absolute, so the run's saved configuration finds it from anywhere.</summary>
+    internal static ExperimentConfiguration WithAbsoluteData(ExperimentConfiguration configuration)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration.DataDirectory))
+            configuration.DataDirectory = Path.GetFullPath(configuration.DataDirectory);
+        return configuration;
     }
 
     private static int Train(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter output, CancellationToken interrupt)
@@ -140,9 +193,12 @@ public static class Program
         catch (OperationCanceledException)
         {
             output.WriteLine($"Interrupted: checkpoint written. Continue with: train --resume {folder}");
-            return Interrupted;
+            return InterruptedCode;
         }
     }
+
+    /// <summary>130 after Ctrl+C, 143 after SIGTERM.</summary>
+    internal static int InterruptedCode => interruptedCode;
 
     /// <summary>Known failures print one clear line and a known exit code; anything else is a bug and keeps its stack trace.</summary>
     internal static int Guarded(TextWriter error, Func<int> action)
@@ -151,7 +207,8 @@ public static class Program
         {
             return action();
         }
-        catch (Exception e) when (e is ConfigurationException or DataNotFoundException or InvalidDataException or FileNotFoundException)
+        // IO errors (a full disk, a folder that cannot be written) name their path; the last good files are untouched.
+        catch (Exception e) when (e is ConfigurationException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("error: " + e.Message);
             return UsageError;

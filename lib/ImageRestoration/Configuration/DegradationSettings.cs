@@ -34,6 +34,17 @@ public sealed class DegradationSettings
         _ => throw new ConfigurationException($"noise.kind = {Kind}: unknown degradation."),
     };
 
+    /// <summary>True when the <c>noise.*</c> key <paramref name="key"/> changes what <see cref="Create"/> makes for this kind.</summary>
+    public bool Uses(string key) => key.ToLowerInvariant() switch
+    {
+        "noise.kind" => true,
+        "noise.factor" or "noise.clip" => Kind == DegradationKind.Gaussian,
+        "noise.amount" => Kind is DegradationKind.SaltAndPepper or DegradationKind.Mask,
+        "noise.size" => Kind == DegradationKind.SquareMask,
+        "noise.sigma" => Kind == DegradationKind.Blur,
+        _ => false,
+    };
+
     internal void Validate(Action<bool, string, object?, string> check)
     {
         check(Enum.IsDefined(Kind), "noise.kind", Kind, "must be gaussian, salt-and-pepper, mask, square-mask or blur");

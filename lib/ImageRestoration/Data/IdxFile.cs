@@ -57,16 +57,32 @@ public sealed class IdxFile
             throw new InvalidDataException(
                 $"{path}: truncated header: {rank} dimensions need {4 + sizes.Length} header bytes, the file holds {4 + read}.");
         var dimensions = new int[rank];
-        long expected = 1;
         for (var d = 0; d < rank; d++)
         {
-            var size = BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d));
-            if (size < 0) throw new InvalidDataException($"{path}: dimension {d} has a negative size ({size}).");
-            dimensions[d] = size;
-            expected *= size;
+            dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d));
+            if (dimensions[d] < 0) throw new InvalidDataException($"{path}: dimension {d} has a negative size ({dimensions[d]}).");
         }
-        if (expected > Array.MaxLength)
-            throw new InvalidDataException($"{path}: the header promises {expected} data bytes ({string.Join("x", dimensions)}), more than one array holds.");
+        // The product is checked as it grows: four sizes of 2^31-1 overflow even a 64-bit count.
+        long expected = 1;
+        foreach (var size in dimensions)
+            if (size == 0) expected = 0;
+            else if (expected > Array.MaxLength / size)
+                throw new InvalidDataException($"{path}: the header's sizes ({string.Join("x", dimensions)}) promise more data bytes than one array holds.");
+            else expected *= size;
+        // The file's own length is checked before the array is allocated, so a lying header costs nothing.
+        var stored = StoredLength(path);
+        var header = 4 + sizes.Length;
+        var shape = string.Join("x", dimensions);
+        if (stored.Gzip && stored.Length != ((header + expected) & uint.MaxValue))
+            throw new InvalidDataException(
+                $"{path}: the gzip trailer records {stored.Length} decompressed bytes but the IDX header promises {header + expected} ({shape}): " +
+                "the file is damaged, truncated, or has bytes after its gzip stream.");
+        if (!stored.Gzip && stored.Length < header + expected)
+            throw new InvalidDataException(
+                $"{path}: truncated: the header promises {expected} data bytes ({shape}), the file holds {stored.Length - header}.");
+        if (!stored.Gzip && stored.Length > header + expected)
+            throw new InvalidDataException(
+                $"{path}: {stored.Length - header - expected} bytes more than the header promises ({expected} data bytes for {shape}).");
 
         var data = new byte[expected];
         read = Fill(stream, data, path);
@@ -91,8 +107,28 @@ public sealed class IdxFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path}: the gzip stream is damaged or truncated ({e.Message}).", e);
+            // .NET reports a failed CRC-32 or length check as an "unsupported compression method".
+            throw new InvalidDataException($"{path}: gzip integrity error: the compressed data is damaged or truncated " +
+                                           "(its CRC-32 or length check failed, or the deflate stream is invalid).", e);
         }
+    }
+
+    /// <summary>
+    /// The length the file's content has: its size for a raw file; for gzip,
+    /// the length recorded in the last four bytes (modulo 2^32), which is only
+    /// right when nothing follows the gzip stream. So bytes appended after the
+    /// stream, which .NET's decompressor silently skips, are refused too.
+    /// </summary>
+    private static (bool Gzip, long Length) StoredLength(string path)
+    {
+        using var file = File.OpenRead(path);
+        var isGzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+        if (!isGzip) return (false, file.Length);
+        if (file.Length < 18) return (true, -1);
+        Span<byte> size = stackalloc byte[4];
+        file.Seek(-4, SeekOrigin.End);
+        file.ReadExactly(size);
+        return (true, BinaryPrimitives.ReadUInt32LittleEndian(size));
     }
 
     /// <summary>Writes an IDX file of unsigned bytes, gzip-compressed when the name ends in .gz.</summary>

@@ -8,11 +8,14 @@ namespace ImageRestoration.Data;
 /// </summary>
 public sealed class ImageDataset : IDisposable
 {
-    private ImageDataset(Tensor images, byte[] labels, string source)
+    private readonly string imagesFile;
+
+    private ImageDataset(Tensor images, byte[] labels, string source, string imagesFile)
     {
         Images = images;
         Labels = labels;
         Source = source;
+        this.imagesFile = imagesFile;
     }
 
     /// <summary>N x 1 x H x W, float32, values in [0,1].</summary>
@@ -50,6 +53,7 @@ public sealed class ImageDataset : IDisposable
         if (labels.Count != images.Count)
             throw new InvalidDataException(
                 $"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Count} labels: the pair does not match.");
+        if (images.Count == 0) throw new InvalidDataException($"{imagesPath}: holds no images.");
         if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be 0 (all) or positive.");
 
         var count = limit > 0 ? Math.Min(limit, images.Count) : images.Count;
@@ -57,7 +61,15 @@ public sealed class ImageDataset : IDisposable
         using var bytes = tensor(images.Data, [images.Count, 1, height, width], ScalarType.Byte);
         using var kept = bytes.narrow(0, 0, count);
         var floats = kept.to(ScalarType.Float32).div_(255f);
-        return new ImageDataset(floats, labels.Data[..count], directory);
+        return new ImageDataset(floats, labels.Data[..count], directory, imagesPath);
+    }
+
+    /// <summary>Refuses images of another size than a model takes, before any of them reaches the model.</summary>
+    public void RequireImageSize(int height, int width)
+    {
+        var (h, w) = (Images.shape[2], Images.shape[3]);
+        if (h != height || w != width)
+            throw new InvalidDataException($"{imagesFile}: the images are {h}x{w}; the configuration and its model take {height}x{width} (imageHeight x imageWidth).");
     }
 
     public void Dispose() => Images.Dispose();

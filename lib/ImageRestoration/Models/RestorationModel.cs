@@ -34,9 +34,7 @@ public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(nam
     /// </summary>
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
-        ChannelsLastWeights.WhileContiguous(parameters(), () => save(temporary));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, temporary => ChannelsLastWeights.WhileContiguous(parameters(), () => save(temporary)));
     }
 
     /// <summary>Loads weights written by <see cref="Save"/> into a fresh model of the named kind, ready to train or evaluate.</summary>

@@ -41,6 +41,9 @@ public sealed record StudyOptions
     public TextWriter? Log { get; init; }
 
     public int EvaluationBatchSize { get; init; } = Metrics.Scorer.DefaultBatchSize;
+
+    /// <summary>Stops the run being trained after its current batch, with a checkpoint (a later study resumes it).</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>
@@ -204,8 +207,8 @@ public static class Study
         options.Log?.WriteLine($"{(options.ReuseFinishedRuns ? "Training (or reusing)" : "Training")} {Experiment.RunName(configuration)}: " +
                                $"{configuration.Epochs} epochs");
         return options.ReuseFinishedRuns
-            ? Experiment.LoadOrRun(configuration, options.Progress, options.Log)
-            : Experiment.Run(configuration, options.Progress, options.Log);
+            ? Experiment.LoadOrRun(configuration, options.Progress, options.Log, options.Cancellation)
+            : Experiment.Run(configuration, options.Progress, options.Log, options.Cancellation);
     }
 
     private static IEnumerable<StudyRow> ScoreInputAndBaselines(Tensor degraded, Tensor clean, string degradation, StudyOptions options)

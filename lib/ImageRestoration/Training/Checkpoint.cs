@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
 using ImageRestoration.Models;
 using TorchSharp.Modules;
@@ -18,6 +19,10 @@ public sealed record TrainingPosition(int Epoch, int NextBatch, double LossSum, 
 /// history, the position in the epoch and, mid-epoch, the epoch's shuffled
 /// order. Written to a temporary file, flushed to disk and renamed, so the
 /// checkpoint on disk is always a whole one, even if the process is killed.
+/// The zip's comment, its last bytes, holds the SHA-256 of every byte before
+/// it, checked before anything is read: one flipped bit anywhere is refused
+/// (the zip's own CRC-32 covers only the entries' content, and .NET reads
+/// entries without checking it).
 /// </summary>
 public static class Checkpoint
 {
@@ -28,14 +33,21 @@ public static class Checkpoint
     private const string PositionEntry = "position.json";
     private const string OrderEntry = "order.bin";
 
+    private const string SealPrefix = "sha256:";
+    private const int HashLength = 64;
+
     public static void Save(string path, RestorationModel model, Adam optimizer, Generator generator,
-        TrainingHistory history, TrainingPosition position, Tensor? order = null)
+        TrainingHistory history, TrainingPosition position, Tensor? order = null) =>
+        AtomicFile.Write(path, temporary => Write(temporary, model, optimizer, generator, history, position, order));
+
+    private static void Write(string temporary, RestorationModel model, Adam optimizer, Generator generator,
+        TrainingHistory history, TrainingPosition position, Tensor? order)
     {
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite))
         {
             using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
             {
+                zip.Comment = SealPrefix + new string('0', HashLength);
                 ChannelsLastWeights.WhileContiguous(model.parameters().Concat(AdamTensors(optimizer)), () =>
                 {
                     Write(zip, ModelEntry, writer => model.save(writer));
@@ -48,18 +60,50 @@ public static class Checkpoint
                 if (order is not null)
                     Write(zip, OrderEntry, writer => writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(order.data<long>().ToArray().AsSpan())));
             }
+            Seal(file);
             file.Flush(flushToDisk: true);
         }
-        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Overwrites the placeholder at the end of the file with the SHA-256 of everything before it.</summary>
+    private static void Seal(FileStream file)
+    {
+        var sealedLength = file.Length - HashLength;
+        file.Position = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        for (long done = 0; done < sealedLength;)
+        {
+            var read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, sealedLength - done));
+            hash.AppendData(buffer, 0, read);
+            done += read;
+        }
+        file.Position = sealedLength;
+        file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash.GetHashAndReset())));
+    }
+
+    /// <summary>The file's bytes, once its seal says they are exactly the bytes that were saved.</summary>
+    private static byte[] ReadSealed(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var sealStart = bytes.Length - HashLength - SealPrefix.Length;
+        if (sealStart < 0 || System.Text.Encoding.ASCII.GetString(bytes, sealStart, SealPrefix.Length) != SealPrefix)
+            throw new InvalidDataException($"{path} is damaged or was not written by this program: it has no SHA-256 seal.");
+        var recorded = System.Text.Encoding.ASCII.GetString(bytes, bytes.Length - HashLength, HashLength);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashLength)));
+        if (recorded != actual)
+            throw new InvalidDataException($"{path} is damaged: its SHA-256 does not match the one it was saved with.");
+        return bytes;
     }
 
     /// <summary>Restores model, optimizer and generator in place; returns the history, the position and the saved order (or null).</summary>
     public static (TrainingHistory History, TrainingPosition Position, Tensor? Order) Load(string path, RestorationModel model, Adam optimizer, Generator generator)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {path}.", path);
+        var bytes = ReadSealed(path);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
+            using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
             // TorchSharp also reads only into contiguous tensors.
             ChannelsLastWeights.WhileContiguous(model.parameters().Concat(AdamTensors(optimizer)), () =>
             {
@@ -67,11 +111,16 @@ public static class Checkpoint
                 Read(zip, OptimizerEntry, reader => optimizer.load_state_dict(reader));
             });
             var state = ReadBytes(zip, GeneratorEntry);
+            using (var expected = generator.get_state())
+                if (state.Length != expected.numel())
+                    throw new InvalidDataException($"the generator state has {state.Length} bytes, not {expected.numel()}");
             using (var stateTensor = tensor(state, ScalarType.Byte))
                 generator.set_state(stateTensor);
             var history = TrainingHistory.FromJson(System.Text.Encoding.UTF8.GetString(ReadBytes(zip, HistoryEntry)));
             var position = JsonSerializer.Deserialize<TrainingPosition>(ReadBytes(zip, PositionEntry))
                            ?? throw new InvalidDataException("the position is null");
+            if (position.Epoch != history.Epochs.Count + 1 || position.NextBatch < 0)
+                throw new InvalidDataException($"the position (epoch {position.Epoch}, batch {position.NextBatch}) does not follow its {history.Epochs.Count} epochs of history");
             Tensor? order = null;
             if (zip.GetEntry(OrderEntry) is not null)
                 order = tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(ReadBytes(zip, OrderEntry)).ToArray());

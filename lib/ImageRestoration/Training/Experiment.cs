@@ -35,13 +35,27 @@ public static class Experiment
         $"-seed{configuration.Seed}";
 
     /// <summary>Loads the data the configuration names, or downloads it (see <see cref="DataLocator"/>).</summary>
-    public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, TextWriter? log = null)
+    public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, TextWriter? log = null) =>
+        LoadData(configuration, DataLocator.Resolve(configuration.DataDirectory, log: log));
+
+    /// <summary>Loads both splits from <paramref name="directory"/>, refusing images of another size than the configuration's.</summary>
+    public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, string directory)
     {
-        var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
         var train = ImageDataset.Load(directory, DatasetSplit.Train, configuration.TrainLimit);
         try
         {
-            return (train, ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit));
+            train.RequireImageSize(configuration.ImageHeight, configuration.ImageWidth);
+            var test = ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit);
+            try
+            {
+                test.RequireImageSize(configuration.ImageHeight, configuration.ImageWidth);
+            }
+            catch
+            {
+                test.Dispose();
+                throw;
+            }
+            return (train, test);
         }
         catch
         {
@@ -58,6 +72,7 @@ public static class Experiment
     }
 
     /// <summary>Loads the data, builds the model, trains it as configured and saves its run folder.</summary>
+    /// <remarks>An earlier run in the same folder is moved aside first (see <see cref="RunFolder.PrepareForTraining"/>).</remarks>
     public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null,
         CancellationToken cancellation = default) =>
         Train(configuration, RunFolder.For(configuration), resume: false, progress, log, cancellation);
@@ -76,13 +91,15 @@ public static class Experiment
         if (resume && !File.Exists(folder.CheckpointFile))
             throw new FileNotFoundException($"{folder} holds no checkpoint to resume from ({folder.CheckpointFile}).", folder.CheckpointFile);
         Prepare(configuration);
-        var (train, test) = LoadData(configuration, log);
+        var (directory, data) = PinData(configuration, folder, resume, log);
+        var (train, test) = LoadData(configuration, directory);
         var model = SeededModel(configuration);
         try
         {
             var history = Fit(configuration, model, train, test, folder, resume, progress, log, cancellation);
             folder.SaveModel(model);
             folder.SaveMetrics(Metrics(configuration, model, history, train, test));
+            folder.MarkComplete();
             return new ExperimentResult(configuration, model, history, train, test, folder);
         }
         catch
@@ -111,14 +128,10 @@ public static class Experiment
             log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
         }
         folder.SaveConfiguration(configuration);
-        try
-        {
-            return trainer.Fit(train.Images, test.Images, cancellation);
-        }
-        finally
-        {
-            folder.SaveHistory(trainer.History);
-        }
+        // The history is saved after each epoch's checkpoint; an interrupted epoch adds nothing to it.
+        var history = trainer.Fit(train.Images, test.Images, cancellation);
+        folder.SaveHistory(history);
+        return history;
     }
 
     /// <summary>
@@ -127,16 +140,57 @@ public static class Experiment
     /// otherwise trains it (and saves it).
     /// Lets later notebooks reuse what earlier ones trained.
     /// </summary>
-    public static ExperimentResult LoadOrRun(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null)
+    /// <remarks>
+    /// A finished run is used only when its files match its completion
+    /// marker and the data found now is the data it was trained on; an
+    /// unfinished run of the same experiment is resumed; any other unfinished
+    /// run is refused rather than overwritten.
+    /// </remarks>
+    public static ExperimentResult LoadOrRun(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null,
+        CancellationToken cancellation = default)
     {
         configuration.Validate();
         var folder = RunFolder.For(configuration);
-        if (!folder.HasTrainedModel || !folder.LoadConfiguration().IsSameExperimentAs(configuration))
-            return Run(configuration, progress, log);
+        if (!folder.HasRun) return Run(configuration, progress, log, cancellation);
+        if (folder.IsComplete) folder.VerifyComplete();
+        var same = File.Exists(folder.ConfigurationFile) && folder.LoadConfiguration().IsSameExperimentAs(configuration);
+        if (!folder.IsComplete)
+        {
+            if (!same || !File.Exists(folder.CheckpointFile)) folder.VerifyComplete(); // refuses, saying what the folder holds
+            log?.WriteLine($"Resuming the unfinished run in {folder}");
+            return Train(configuration, folder, resume: true, progress, log, cancellation);
+        }
+        if (!same) return Run(configuration, progress, log, cancellation);
         Prepare(configuration);
+        var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
+        folder.RequireSameData(DataFingerprint.Of(directory));
         log?.WriteLine($"Loading the finished run from {folder}");
-        var (train, test) = LoadData(configuration, log);
-        return new ExperimentResult(configuration, folder.LoadModel(), folder.LoadHistory(), train, test, folder);
+        var (train, test) = LoadData(configuration, directory);
+        try
+        {
+            return new ExperimentResult(configuration, folder.LoadModel(), folder.LoadHistory(), train, test, folder);
+        }
+        catch
+        {
+            train.Dispose();
+            test.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Readies the run folder (before any data loads: it must be writable) and
+    /// finds the data: a new run records which data it trains on, a resumed one
+    /// refuses data whose content differs from its run's.
+    /// </summary>
+    private static (string Directory, DataFingerprint Data) PinData(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter? log)
+    {
+        folder.PrepareForTraining(fresh: !resume, log);
+        var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
+        var data = DataFingerprint.Of(directory);
+        if (resume) folder.RequireSameData(data);
+        else folder.SaveData(data);
+        return (directory, data);
     }
 
     private static FinalMetrics Metrics(ExperimentConfiguration configuration, RestorationModel model, TrainingHistory history,
@@ -162,6 +216,10 @@ public static class Experiment
     /// <summary>Loads libtorch and sets the thread count: once per experiment, before any tensor.</summary>
     private static void Prepare(ExperimentConfiguration configuration)
     {
+        // More threads than processors only slows libtorch down (999 ran 90x slower; 2^31-1 aborts in OpenMP).
+        if (configuration.Threads > Environment.ProcessorCount)
+            throw new ConfigurationException(
+                $"threads = {configuration.Threads}: must be between 1 and {Environment.ProcessorCount} (this machine's processors), or 0 for libtorch's default.");
         TorchRuntime.Initialize();
         if (configuration.Threads > 0) set_num_threads(configuration.Threads);
     }

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using ImageRestoration.Configuration;
+using ImageRestoration.Data;
 using ImageRestoration.Models;
 
 namespace ImageRestoration.Training;
@@ -8,7 +11,9 @@ namespace ImageRestoration.Training;
 /// line and the notebooks both read and write: the resolved configuration,
 /// the history (JSON and CSV), the trained model and the TensorBoard events.
 /// Every file is written to a temporary name and renamed, so a crash never
-/// leaves half a file.
+/// leaves half a file. A run is finished only when its completion marker
+/// (<c>complete.json</c>, written last) names its files with their SHA-256,
+/// and they still match: anything else is an unfinished run.
 /// </summary>
 public sealed class RunFolder(string path)
 {
@@ -20,6 +25,12 @@ public sealed class RunFolder(string path)
     public string ModelFile => File("model.bin");
     public string CheckpointFile => File("checkpoint.bin");
     public string MetricsFile => File("metrics.json");
+    public string DataFile => File("data.json");
+    public string CompletionFile => File("complete.json");
+
+    /// <summary>The files a finished run is made of, which its completion marker names.</summary>
+    private static readonly string[] RunFiles =
+        ["configuration.json", "data.json", "checkpoint.bin", "history.json", "history.csv", "model.bin", "metrics.json"];
 
     /// <summary>TensorBoard reads event files from the run folder itself: <c>tensorboard --logdir LOGDIRECTORY</c>.</summary>
     public string TensorBoardDirectory => Path;
@@ -30,12 +41,124 @@ public sealed class RunFolder(string path)
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>True when a finished model, its history and its configuration are all there.</summary>
-    public bool HasTrainedModel =>
-        System.IO.File.Exists(ModelFile) && System.IO.File.Exists(HistoryJsonFile) && System.IO.File.Exists(ConfigurationFile);
+    /// <summary>True when the folder holds a completion marker: a finished run, if <see cref="VerifyComplete"/> agrees.</summary>
+    public bool IsComplete => System.IO.File.Exists(CompletionFile);
 
     /// <summary>True when the folder holds anything a run wrote, which a new run would overwrite.</summary>
-    public bool HasRun => System.IO.File.Exists(CheckpointFile) || System.IO.File.Exists(ModelFile);
+    public bool HasRun => System.IO.File.Exists(CheckpointFile) || System.IO.File.Exists(ModelFile) || IsComplete;
+
+    /// <summary>
+    /// Makes the folder ready for a run before any data loads. A new run
+    /// (<paramref name="fresh"/>) starts in an empty folder: an earlier run is
+    /// moved aside whole (never mixed with the new one, never lost), a folder
+    /// with nothing trained in it is cleared. A resumed run stops being
+    /// finished until it finishes again. Temporary files a killed process left
+    /// are removed, and a probe file proves the folder can be written.
+    /// </summary>
+    public void PrepareForTraining(bool fresh, TextWriter? log = null)
+    {
+        try
+        {
+            if (fresh && Directory.Exists(Path))
+            {
+                if (HasRun)
+                {
+                    var aside = AsideName();
+                    Directory.Move(Path, aside);
+                    log?.WriteLine($"Moved the earlier run in {Path} aside to {aside}.");
+                }
+                else Directory.Delete(Path, recursive: true);
+            }
+            Directory.CreateDirectory(Path);
+            if (!fresh) System.IO.File.Delete(CompletionFile);
+            foreach (var temporary in Directory.EnumerateFiles(Path, "*.tmp")) System.IO.File.Delete(temporary);
+            var probe = File(".write-probe.tmp");
+            System.IO.File.WriteAllText(probe, "probe");
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The run folder {Path} cannot be written: {e.Message} Choose another logDirectory.", e);
+        }
+    }
+
+    private string AsideName()
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var aside = $"{Path}.replaced-{stamp}";
+        for (var n = 2; Directory.Exists(aside) || System.IO.File.Exists(aside); n++) aside = $"{Path}.replaced-{stamp}-{n}";
+        return aside;
+    }
+
+    /// <summary>Records the data a run trains on, so a resume can tell whether it finds the same.</summary>
+    public void SaveData(DataFingerprint data) => AtomicFile.WriteAllText(DataFile, data.ToJson());
+
+    /// <summary>Refuses <paramref name="current"/> unless it holds the same content as the data this run was trained on.</summary>
+    public void RequireSameData(DataFingerprint current)
+    {
+        if (!System.IO.File.Exists(DataFile))
+            throw new InvalidDataException($"{Path} does not record which data it was trained on ({DataFile} is missing); train it again with --force.");
+        var saved = DataFingerprint.FromJson(System.IO.File.ReadAllText(DataFile), DataFile);
+        if (!saved.SameContentAs(current))
+            throw new InvalidDataException(
+                $"{Path} was trained on the data in {saved.Directory}, but the data found now, in {current.Directory}, has other content " +
+                $"({string.Join(", ", saved.ContentSha256.Keys.Where(k => !current.ContentSha256.TryGetValue(k, out var h) || h != saved.ContentSha256[k]))} differ). " +
+                "Point the data directory back at the run's data, or train a new run.");
+    }
+
+    /// <summary>Writes the completion marker, last, once every file of the finished run is in place.</summary>
+    public void MarkComplete()
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in RunFiles) files[name] = Sha256(File(name));
+        AtomicFile.WriteAllText(CompletionFile, Marker(files));
+    }
+
+    /// <summary>
+    /// Refuses, naming the file, a folder that is not a whole finished run:
+    /// no marker, a damaged marker, or a file missing or changed since the
+    /// marker was written (one flipped bit is enough).
+    /// </summary>
+    public void VerifyComplete()
+    {
+        if (!IsComplete)
+            throw new InvalidDataException(
+                $"{Path} holds no finished run: it has no completion marker ({System.IO.Path.GetFileName(CompletionFile)}). " +
+                (System.IO.File.Exists(CheckpointFile)
+                    ? $"It is unfinished: continue it with train --resume {Path}, or start over with --force."
+                    : "Train it (again) with train --force."));
+        var text = System.IO.File.ReadAllText(CompletionFile);
+        SortedDictionary<string, string>? files = null;
+        try
+        {
+            files = JsonSerializer.Deserialize<MarkerContent>(text)?.Files;
+        }
+        catch (JsonException)
+        {
+        }
+        // Only the exact bytes this program writes are a valid marker: any change to it is damage.
+        if (files is null || Marker(files) != text || !files.Keys.SequenceEqual(RunFiles.Order(StringComparer.Ordinal)))
+            throw new InvalidDataException($"{CompletionFile} is damaged: it is not a completion marker this program wrote.");
+        foreach (var (name, expected) in files)
+        {
+            var path = File(name);
+            if (!System.IO.File.Exists(path))
+                throw new InvalidDataException($"{path} is missing from the finished run in {Path}.");
+            if (Sha256(path) != expected)
+                throw new InvalidDataException(
+                    $"{path} was changed or damaged: its SHA-256 does not match the one recorded when the run finished ({CompletionFile}).");
+        }
+    }
+
+    private sealed record MarkerContent(SortedDictionary<string, string> Files);
+
+    private static string Marker(SortedDictionary<string, string> files) => JsonSerializer.Serialize(new MarkerContent(files));
+
+    private static string Sha256(string path)
+    {
+        using var file = System.IO.File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
 
     public void SaveMetrics(FinalMetrics metrics)
     {
@@ -77,8 +200,12 @@ public sealed class RunFolder(string path)
         model.Save(ModelFile);
     }
 
-    /// <summary>The trained model, of the kind its saved configuration names.</summary>
-    public RestorationModel LoadModel() => RestorationModel.Load(ModelFile, LoadConfiguration().Model);
+    /// <summary>The trained model of a finished run, of the kind its saved configuration names, once every file checks out.</summary>
+    public RestorationModel LoadModel()
+    {
+        VerifyComplete();
+        return RestorationModel.Load(ModelFile, LoadConfiguration().Model);
+    }
 
     public override string ToString() => Path;
 }

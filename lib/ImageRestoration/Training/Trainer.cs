@@ -143,7 +143,7 @@ public sealed class Trainer : IDisposable
         if (order.shape[0] == count) return order;
         var saved = order.shape[0];
         order.Dispose();
-        throw new InvalidOperationException($"The checkpoint was made with {saved} training images, not {count}.");
+        throw new InvalidDataException($"The checkpoint was made with {saved} training images, not {count}.");
     }
 
     /// <summary>Saves where the epoch stopped (with its image order, to resume in the same order) and throws.</summary>
