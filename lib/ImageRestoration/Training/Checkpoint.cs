@@ -82,10 +82,17 @@ public static class Checkpoint
         file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash.GetHashAndReset())));
     }
 
-    /// <summary>The file's bytes, once its seal says they are exactly the bytes that were saved.</summary>
-    private static byte[] ReadSealed(string path)
+    /// <summary>
+    /// The file's bytes, once its seal says they are exactly the bytes that
+    /// were saved. A checkpoint from before the seal (its zip has no comment at
+    /// all, which no flipped bit of a sealed one can give) is checked entry by
+    /// entry against the zip's CRC-32s instead.
+    /// </summary>
+    private static (byte[] Bytes, bool Legacy) ReadSealed(string path)
     {
         var bytes = File.ReadAllBytes(path);
+        if (bytes.Length >= 22 && bytes.AsSpan(bytes.Length - 22, 4).SequenceEqual("PK\u0005\u0006"u8) && bytes[^1] == 0 && bytes[^2] == 0)
+            return (bytes, true);
         var sealStart = bytes.Length - HashLength - SealPrefix.Length;
         if (sealStart < 0 || System.Text.Encoding.ASCII.GetString(bytes, sealStart, SealPrefix.Length) != SealPrefix)
             throw new InvalidDataException($"{path} is damaged or was not written by this program: it has no SHA-256 seal.");
@@ -93,17 +100,35 @@ public static class Checkpoint
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashLength)));
         if (recorded != actual)
             throw new InvalidDataException($"{path} is damaged: its SHA-256 does not match the one it was saved with.");
-        return bytes;
+        return (bytes, false);
     }
+
+    private static void CheckEntryCrcs(ZipArchive zip)
+    {
+        foreach (var entry in zip.Entries)
+        {
+            var crc = 0xFFFFFFFFu;
+            foreach (var b in ReadBytes(zip, entry.FullName)) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+            if (~crc != entry.Crc32) throw new InvalidDataException($"the entry {entry.FullName} does not match its CRC-32");
+        }
+    }
+
+    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(n =>
+    {
+        var c = (uint)n;
+        for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
 
     /// <summary>Restores model, optimizer and generator in place; returns the history, the position and the saved order (or null).</summary>
     public static (TrainingHistory History, TrainingPosition Position, Tensor? Order) Load(string path, RestorationModel model, Adam optimizer, Generator generator)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {path}.", path);
-        var bytes = ReadSealed(path);
+        var (bytes, legacy) = ReadSealed(path);
         try
         {
             using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
+            if (legacy) CheckEntryCrcs(zip);
             // TorchSharp also reads only into contiguous tensors.
             ChannelsLastWeights.WhileContiguous(model.parameters().Concat(AdamTensors(optimizer)), () =>
             {
