@@ -119,20 +119,29 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
     /// <summary>At least ten kills at seeded random moments, then a resume: the same model, byte for byte, as a run never killed.</summary>
     private void KillNineAtRandomMoments(string data, string runs, RunFolder folder)
     {
-        const int epochs = 12;
+        const int epochs = 16;
         var random = new Random(1125);
-        var kills = 0;
+        var (kills, afterACheckpoint) = (0, 0);
         while (kills < 10)
         {
             tried++;
             var resume = File.Exists(folder.CheckpointFile) && !folder.IsComplete;
             var child = CliProcess.Start(resume ? ["train", "--resume", folder.Path] : Train(data, runs, epochs, "--force"));
-            Thread.Sleep(random.Next(200, 2500));
+            // Every other kill comes at a random moment from the start (loading, first writes); the others once an epoch
+            // has ended, so they land mid-epoch, in a checkpoint write or in the history writes that follow it.
+            if (kills % 2 == 0) Thread.Sleep(random.Next(200, 2500));
+            else
+            {
+                var clock = Stopwatch.StartNew();
+                while (!child.HasExited && !child.Lines.Any(l => l.StartsWith("Epoch ")) && clock.Elapsed < TimeSpan.FromMinutes(1)) Thread.Sleep(5);
+                Thread.Sleep(random.Next(0, 400));
+            }
             if (child.HasExited)
             {
                 Check($"run {kills} finished before its kill", child.Finish(TimeSpan.FromSeconds(10)), 0, null, child.Output);
                 continue; // finished: the next start is a new run (--force)
             }
+            if (File.Exists(folder.CheckpointFile)) afterACheckpoint++;
             child.KillNow();
             kills++;
         }
@@ -152,7 +161,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
             lost++;
             failures.Add("the killed-and-resumed run differs from the run never killed");
         }
-        log.WriteLine($"kill -9: {kills} kills, then resumed to {resumed.Epochs.Count} epochs identical to a run never killed");
+        log.WriteLine($"kill -9: {kills} kills ({afterACheckpoint} with a checkpoint on disk), then finished with " +
+                      $"{resumed.Epochs.Count} epochs and a model identical to a run never killed");
     }
 
     private void BadInputs(string data)

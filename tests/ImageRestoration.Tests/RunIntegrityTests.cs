@@ -127,6 +127,43 @@ public sealed class RunIntegrityTests : IDisposable
         }
     }
 
+    /// <summary>Every file of a finished run, and the checkpoint by its own seal, with one bit flipped at 20 seeded positions each.</summary>
+    [Fact]
+    public void EveryFileOfARunRefusesOneFlippedBitAtTwentyPositions()
+    {
+        var (code, output) = CliProcess.Run(Train(1, data));
+        Assert.True(code == 0, output);
+        Folder.VerifyComplete();
+        TorchRuntime.Initialize();
+        var random = new Random(7);
+        string[] files = ["configuration.json", "data.json", "checkpoint.bin", "history.json", "history.csv", "model.bin", "metrics.json", "complete.json"];
+        foreach (var name in files)
+        {
+            var path = Folder.File(name);
+            var original = File.ReadAllBytes(path);
+            for (var trial = 0; trial < 20; trial++)
+            {
+                var flipped = (byte[])original.Clone();
+                var position = random.Next(flipped.Length);
+                var bit = random.Next(8);
+                flipped[position] ^= (byte)(1 << bit);
+                File.WriteAllBytes(path, flipped);
+                var refusal = Assert.Throws<InvalidDataException>(Folder.VerifyComplete);
+                Assert.True(refusal.Message.Contains(name), $"{name}, bit {bit} of byte {position}: {refusal.Message}");
+                if (name == "checkpoint.bin")
+                {
+                    using var model = new Models.Autoencoder();
+                    using var optimizer = TorchSharp.torch.optim.Adam(model.parameters());
+                    using var generator = new TorchSharp.torch.Generator(0);
+                    var damaged = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, model, optimizer, generator));
+                    Assert.Contains(path, damaged.Message);
+                }
+            }
+            File.WriteAllBytes(path, original);
+        }
+        Folder.VerifyComplete();
+    }
+
     [Fact]
     public void AResumeThatFindsOtherDataRefusesNamingBoth()
     {
