@@ -145,6 +145,7 @@ public static class Program
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
         {
             train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
+            EvaluateCommand.CreateEpochs(output, error),
             BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data),
         };
     }
@@ -152,7 +153,7 @@ public static class Program
     private static string KeyTable() =>
         "Configuration keys (default, type, meaning):" + Environment.NewLine +
         string.Join(Environment.NewLine, new ExperimentConfiguration().Keys()
-            .Select(k => $"  {k.Name,-16} {k.Value,-8} {k.Type,-32} {k.Description}"));
+            .Select(k => $"  {k.Name,-23} {k.Value,-8} {k.Type,-32} {k.Description}"));
 
     internal static List<string> Overrides(string[]? set, int? epochs, string? data)
     {

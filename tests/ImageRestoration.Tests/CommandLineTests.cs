@@ -62,7 +62,7 @@ public sealed class CommandLineTests : IDisposable
         var (code, output, error) = Run("train", "--epochs", "2", "--data", data, "--set", $"logDirectory={runs}", "--set", "verbosity=2");
 
         Assert.True(code == 0, error);
-        var folder = Path.Combine(runs, "clean-seed42");
+        var folder = Directory.GetDirectories(runs, "clean-seed42-*").Single();
         Assert.Contains("Epoch 2/2", output);
         Assert.Contains("Final: train BCE", output);
         Assert.Equal(2, TrainingHistory.FromJson(File.ReadAllText(Path.Combine(folder, "history.json"))).Epochs.Count);

@@ -32,6 +32,18 @@ public sealed class NotebookProfileTests
     }
 
     [Fact]
+    public void ClassTrainsOnAllTheDataLongEnoughForCurves()
+    {
+        var lesson = NotebookProfile.Class.Configuration("mode=denoising");
+
+        Assert.InRange(lesson.Epochs, 10, 20);
+        Assert.Equal((0, 0), (lesson.TrainLimit, lesson.TestLimit)); // all 60,000 and 10,000
+        Assert.Equal(128, lesson.BatchSize);
+        Assert.False(lesson.EarlyStopping.Enabled);
+        Assert.NotEqual(RunFolder.For(lesson).Path, RunFolder.For(NotebookProfile.Class.StudyConfiguration("mode=denoising")).Path);
+    }
+
+    [Fact]
     public void EachProfileSavesItsRunsInItsOwnIgnoredFolder()
     {
         var root = RepositoryRoot.Find()!;
@@ -41,19 +53,19 @@ public sealed class NotebookProfileTests
     }
 
     [Fact]
-    public void TheEnvironmentVariableChoosesAndQuickIsTheDefault()
+    public void TheEnvironmentVariableChoosesAndClassIsTheDefault()
     {
         var before = Environment.GetEnvironmentVariable(NotebookProfile.EnvironmentVariable);
         try
         {
             Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, null);
-            Assert.Same(NotebookProfile.Quick, NotebookProfile.FromEnvironment());
+            Assert.Same(NotebookProfile.Class, NotebookProfile.FromEnvironment());
             Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, "full");
             Assert.Same(NotebookProfile.Full, NotebookProfile.FromEnvironment());
             Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, "fast");
             var error = Assert.Throws<ConfigurationException>(() => NotebookProfile.FromEnvironment());
             Assert.Contains("IMAGE_RESTORATION_PROFILE = 'fast'", error.Message);
-            Assert.Contains("quick or full", error.Message);
+            Assert.Contains("class, quick, full", error.Message);
         }
         finally
         {

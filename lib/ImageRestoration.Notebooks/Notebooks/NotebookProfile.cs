@@ -4,12 +4,13 @@ using ImageRestoration.Training;
 namespace ImageRestoration.Notebooks;
 
 /// <summary>
-/// How long the notebooks train: the quick profile runs every notebook in
-/// minutes (CI, a first read), the full profile is the presentation's own
-/// run (100 epochs on all 60,000 images). Chosen by one environment variable,
-/// <c>IMAGE_RESTORATION_PROFILE=quick|full</c> (quick when unset), which each
-/// notebook's configuration cell reads. The figures the notebooks print come
-/// from the run at hand, whichever profile made it.
+/// How long the notebooks train: the class profile (the default) shows the
+/// presentation's curves on all 60,000 images in a lesson's time, the quick
+/// profile runs every notebook in minutes for CI, the full profile is the
+/// presentation's own run (100 epochs). Chosen by one environment variable,
+/// <c>IMAGE_RESTORATION_PROFILE=class|quick|full</c>, which each notebook's
+/// configuration cell reads. The figures the notebooks print come from the
+/// run at hand, whichever profile made it.
 /// </summary>
 public sealed class NotebookProfile
 {
@@ -18,36 +19,56 @@ public sealed class NotebookProfile
     /// <summary>
     /// Extra <c>key=value</c> overrides for every notebook, separated by
     /// semicolons (<c>IMAGE_RESTORATION_OVERRIDES="epochs=20;seed=7"</c>), applied
-    /// after the profile's: reruns with edited hyperparameters without editing a notebook.
+    /// last, after the profile's and the notebook's own: reruns with edited
+    /// hyperparameters without editing a notebook.
     /// </summary>
     public const string OverridesVariable = "IMAGE_RESTORATION_OVERRIDES";
 
-    private NotebookProfile(string name, string description, IReadOnlyList<string> overrides)
+    private NotebookProfile(string name, string description, string cost, IReadOnlyList<string> overrides, IReadOnlyList<string> studyOverrides)
     {
         Name = name;
         Description = description;
+        Cost = cost;
         Overrides = overrides;
+        StudyOverrides = studyOverrides;
     }
+
+    /// <summary>15 epochs on all 60,000 training and 10,000 test images: curves long enough to read, a training in about two minutes.</summary>
+    public static NotebookProfile Class { get; } = new("class",
+        "15 epochs on all 60,000 training images, validated on all 10,000 test images; notebook 07's studies train 2 epochs on the first 30,000",
+        "measured on 2 cores: about 2 minutes per training, PLACEHOLDER",
+        ["epochs=15"], ["epochs=2", "trainLimit=30000", "testLimit=2000"]);
 
     /// <summary>2 epochs on the first 30,000 training images, validated on the first 2,000 test images.</summary>
     public static NotebookProfile Quick { get; } = new("quick",
-        "2 epochs on the first 30,000 training images, validated on the first 2,000 test images (a few minutes for all notebooks)",
-        ["epochs=2", "trainLimit=30000", "testLimit=2000"]);
+        "2 epochs on the first 30,000 training images, validated on the first 2,000 test images",
+        "measured on 2 cores: PLACEHOLDER",
+        ["epochs=2", "trainLimit=30000", "testLimit=2000"], []);
 
     /// <summary>The presentation's configuration unchanged: 100 epochs on all 60,000 training and 10,000 test images.</summary>
     public static NotebookProfile Full { get; } = new("full",
         "the presentation's 100 epochs on all 60,000 training images, validated on all 10,000 test images",
-        []);
+        "measured on 2 cores: about 7 s per epoch, 12 minutes per training of the seed model, hours for notebook 07",
+        [], []);
 
-    public static IReadOnlyList<NotebookProfile> All { get; } = [Quick, Full];
+    public static IReadOnlyList<NotebookProfile> All { get; } = [Class, Quick, Full];
 
-    /// <summary>quick or full.</summary>
+    /// <summary>class, quick or full.</summary>
     public string Name { get; }
 
     public string Description { get; }
 
+    /// <summary>What running all the notebooks in this profile costs, as measured on this kit's 2-core machine.</summary>
+    public string Cost { get; }
+
     /// <summary>The configuration keys this profile changes from the presentation's defaults.</summary>
     public IReadOnlyList<string> Overrides { get; }
+
+    /// <summary>
+    /// What notebook 07's studies change on top of <see cref="Overrides"/>:
+    /// they train nine models, so a profile may give them a smaller budget.
+    /// </summary>
+    public IReadOnlyList<string> StudyOverrides { get; }
 
     /// <summary>
     /// Where this profile's runs are saved: <c>runs/notebooks/NAME</c> in the
@@ -56,33 +77,43 @@ public sealed class NotebookProfile
     /// </summary>
     public string LogDirectory => Path.Combine(RepositoryRoot.Find() ?? Environment.CurrentDirectory, "runs", "notebooks", Name);
 
-    /// <summary>The profile that <c>IMAGE_RESTORATION_PROFILE</c> names; quick when it is unset.</summary>
+    /// <summary>The profile that <c>IMAGE_RESTORATION_PROFILE</c> names; class when it is unset.</summary>
     public static NotebookProfile FromEnvironment() =>
         Named(Environment.GetEnvironmentVariable(EnvironmentVariable), EnvironmentVariable);
 
-    /// <summary>The profile of that name (quick when empty); any other name is an error that lists the profiles.</summary>
+    /// <summary>The profile of that name (class when empty); any other name is an error that lists the profiles.</summary>
     public static NotebookProfile Named(string? name, string source = "profile")
     {
-        if (string.IsNullOrWhiteSpace(name)) return Quick;
+        if (string.IsNullOrWhiteSpace(name)) return Class;
         return All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
                ?? throw new ConfigurationException(
-                   $"{source} = '{name}': unknown profile; use {string.Join(" or ", All.Select(p => p.Name))}.");
+                   $"{source} = '{name}': unknown profile; use {string.Join(", ", All.Select(p => p.Name))}.");
     }
 
     /// <summary>
-    /// The presentation's configuration with this profile's changes, its log
-    /// directory, the overrides in <c>IMAGE_RESTORATION_OVERRIDES</c>, then
-    /// <paramref name="overrides"/> (<c>key=value</c>, such as <c>mode=denoising</c>); validated.
+    /// The presentation's configuration with this profile's changes and its
+    /// log directory, then the notebook's own <paramref name="overrides"/>
+    /// (<c>key=value</c>, such as <c>mode=denoising</c>), then those in
+    /// <c>IMAGE_RESTORATION_OVERRIDES</c>, which always win; validated.
     /// </summary>
     public ExperimentConfiguration Configuration(params string[] overrides) =>
-        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. EnvironmentOverrides(), .. overrides]);
+        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. overrides, .. EnvironmentOverrides()]);
 
-    private static string[] EnvironmentOverrides() =>
+    /// <summary>
+    /// <see cref="Configuration"/> with the budget of notebook 07's studies
+    /// (<see cref="StudyOverrides"/>) after the notebook's own keys; the
+    /// environment's overrides still win.
+    /// </summary>
+    public ExperimentConfiguration StudyConfiguration(params string[] overrides) =>
+        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. StudyOverrides, .. overrides, .. EnvironmentOverrides()]);
+
+    /// <summary>The overrides <c>IMAGE_RESTORATION_OVERRIDES</c> holds, for a notebook to say which are in force.</summary>
+    public static string[] EnvironmentOverrides() =>
         (Environment.GetEnvironmentVariable(OverridesVariable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Training progress for a notebook: one finished line per epoch (at verbosity 1 or 2), no live redraws.</summary>
     public static TrainingProgress Progress(ExperimentConfiguration configuration, TextWriter? output = null) =>
         new(output ?? Console.Out, configuration.Verbosity, configuration.Epochs, live: false);
 
-    public override string ToString() => $"{Name} profile: {Description}";
+    public override string ToString() => $"{Name} profile: {Description} ({Cost})";
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using ImageRestoration.Degradations;
@@ -68,6 +70,9 @@ public sealed class ExperimentConfiguration
     [Description("How pictures are degraded for denoising.")]
     public DegradationSettings Noise { get; set; } = new();
 
+    [Description("When to stop before the last epoch (Keras's EarlyStopping); off by default.")]
+    public EarlyStoppingSettings EarlyStopping { get; set; } = new();
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -95,6 +100,7 @@ public sealed class ExperimentConfiguration
         }
         if (configuration is null) throw new ConfigurationException($"{source}: the JSON is null, not a configuration object.");
         configuration.Noise ??= new DegradationSettings();
+        configuration.EarlyStopping ??= new EarlyStoppingSettings();
         configuration.Validate(source);
         return configuration;
     }
@@ -115,15 +121,25 @@ public sealed class ExperimentConfiguration
     /// equal in every key but those that only change how a run is shown or
     /// paced (verbosity, picturesShown, threads) or where it is kept (logDirectory).
     /// </summary>
-    public bool IsSameExperimentAs(ExperimentConfiguration other)
+    public bool IsSameExperimentAs(ExperimentConfiguration other) => Essence() == other.Essence();
+
+    /// <summary>
+    /// Eight hex digits of a SHA-256 over every key that changes results (all
+    /// but verbosity, picturesShown, threads and logDirectory), and over the
+    /// layers of a model registered from a notebook: part of a run folder's
+    /// name, so an edited epoch count or learning rate trains into a new folder.
+    /// </summary>
+    public string Fingerprint()
     {
-        static string Essence(ExperimentConfiguration c)
-        {
-            var copy = c.Clone();
-            (copy.Verbosity, copy.PicturesShown, copy.Threads, copy.LogDirectory) = (0, 1, 0, "runs");
-            return copy.ToJson();
-        }
-        return Essence(this) == Essence(other);
+        var text = Essence() + Models.ModelCatalog.Fingerprint(Model);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+    }
+
+    private string Essence()
+    {
+        var copy = Clone();
+        (copy.Verbosity, copy.PicturesShown, copy.Threads, copy.LogDirectory) = (0, 1, 0, "runs");
+        return copy.ToJson();
     }
 
     /// <summary>Every dotted key (<c>epochs</c>, <c>noise.factor</c>) with its current value and description.</summary>
@@ -190,6 +206,7 @@ public sealed class ExperimentConfiguration
         Check(Models.ModelCatalog.Names.Contains(Model, StringComparer.OrdinalIgnoreCase), "model", Model,
             "must be one of " + string.Join(", ", Models.ModelCatalog.Names));
         Noise.Validate(Check);
+        EarlyStopping.Validate(Check);
         if (errors.Count > 0)
             throw new ConfigurationException($"{source}: invalid configuration:{Environment.NewLine}  " +
                                              string.Join(Environment.NewLine + "  ", errors));

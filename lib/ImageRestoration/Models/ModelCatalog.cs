@@ -1,6 +1,15 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
 namespace ImageRestoration.Models;
 
-/// <summary>The models an experiment can name in its configuration (<c>model=seed</c>).</summary>
+/// <summary>
+/// The models an experiment can name in its configuration (<c>model=seed</c>):
+/// the built-in ones, and any <c>Module&lt;Tensor, Tensor&gt;</c> a notebook
+/// <see cref="Register"/>s, which then trains through the same
+/// <c>Experiment</c> path as the seed.
+/// </summary>
 public static class ModelCatalog
 {
     /// <summary>The presentation's 4,385-parameter autoencoder.</summary>
@@ -15,7 +24,7 @@ public static class ModelCatalog
     /// <summary>The same U-Net with half the filters (8 at full resolution): 10,001 parameters, near the seed's budget.</summary>
     public const string UNetSmall = "unet-small";
 
-    private static readonly Dictionary<string, Func<RestorationModel>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Func<RestorationModel>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
         [Seed] = () => new Autoencoder(),
         [Wide] = () => new Autoencoder(multiplier: 4),
@@ -23,11 +32,96 @@ public static class ModelCatalog
         [UNetSmall] = () => new Models.UNet(channels: 8),
     };
 
-    public static IReadOnlyCollection<string> Names => Factories.Keys;
+    private static readonly Dictionary<string, (Func<RestorationModel> Create, string Fingerprint)> Registered =
+        new(StringComparer.OrdinalIgnoreCase);
+
+    public static IReadOnlyCollection<string> Names => [.. BuiltIn.Keys, .. Registered.Keys];
 
     /// <summary>A new model with fresh weights drawn from the global generator (seed it first).</summary>
     public static RestorationModel Create(string name) =>
-        Factories.TryGetValue(name, out var create)
-            ? create()
-            : throw new ArgumentException($"Unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name));
+        BuiltIn.TryGetValue(name, out var create) ? create()
+        : Registered.TryGetValue(name, out var registered) ? registered.Create()
+        : throw new ArgumentException($"Unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>
+    /// Makes <paramref name="create"/> a model the configuration can name
+    /// (<c>model=NAME</c>), replacing an earlier registration of that name.
+    /// Any module is accepted that maps a batch of 1x28x28 pictures to a batch
+    /// of 1x28x28 pictures in [0,1] (binary cross-entropy needs a sigmoid-like
+    /// last step); one is built and tried on two pictures first, and an
+    /// <see cref="ArgumentException"/> names the shape it gave otherwise.
+    /// </summary>
+    public static void Register(string name, Func<Module<Tensor, Tensor>> create)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            throw new ArgumentException($"Model name '{name}': use letters, digits, '-' or '_' (it becomes part of a folder name).", nameof(name));
+        if (BuiltIn.ContainsKey(name))
+            throw new ArgumentException($"'{name}' is a built-in model; give yours another name.", nameof(name));
+        RestorationModel Wrapped()
+        {
+            var model = create();
+            return model as RestorationModel ?? new NotebookModel(name, model);
+        }
+        using var trial = Wrapped();
+        Registered[name] = (Wrapped, Check(name, trial));
+    }
+
+    /// <summary>
+    /// What identifies a registered model's architecture (its parameters'
+    /// names and shapes); empty for built-in names, whose code is the library's.
+    /// </summary>
+    public static string Fingerprint(string name) =>
+        Registered.TryGetValue(name, out var registered) ? registered.Fingerprint : "";
+
+    private static string Check(string name, RestorationModel model)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        model.eval();
+        using var pictures = rand(2, 1, 28, 28);
+        Tensor output;
+        try
+        {
+            output = model.forward(pictures);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ArgumentException($"Model '{name}' fails on a batch of 2 pictures of shape (2, 1, 28, 28): {e.Message}", nameof(name), e);
+        }
+        var shape = string.Join(", ", output.shape);
+        if (shape != "2, 1, 28, 28")
+            throw new ArgumentException($"Model '{name}' turns pictures of shape (2, 1, 28, 28) into ({shape}); " +
+                                        "a restoration model must give back (2, 1, 28, 28).", nameof(name));
+        var (low, high) = (output.min().item<float>(), output.max().item<float>());
+        if (!(low >= 0 && high <= 1))
+            throw new ArgumentException($"Model '{name}' gives values in [{low:G4}, {high:G4}]; binary cross-entropy needs [0,1]: " +
+                                        "end the model with a sigmoid.", nameof(name));
+        return string.Join(";", model.named_parameters().Select(p => $"{p.name}:{string.Join("x", p.parameter.shape)}"));
+    }
+
+    /// <summary>A module defined outside the library, seen as a restoration model.</summary>
+    private sealed class NotebookModel : RestorationModel
+    {
+        private readonly Module<Tensor, Tensor> model;
+
+        public NotebookModel(string name, Module<Tensor, Tensor> model) : base(name)
+        {
+            this.model = model;
+            RegisterComponents();
+        }
+
+        /// <summary>A Sequential's layers one by one; any other module as one layer.</summary>
+        public override IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers =>
+            model is Sequential sequential
+                ? sequential.named_children().Select(c => (c.name, (Module<Tensor, Tensor>)c.module))
+                : [(model.GetName(), model)];
+
+        public override Tensor forward(Tensor input) => model.forward(input);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) model.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

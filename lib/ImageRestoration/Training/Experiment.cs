@@ -28,11 +28,17 @@ public sealed class ExperimentResult(ExperimentConfiguration configuration, Rest
 /// <summary>One call from configuration to trained model: the same path for the command line, the notebooks and the tests.</summary>
 public static class Experiment
 {
-    /// <summary>A name fixed by the configuration, so reruns of one experiment log to one place.</summary>
+    /// <summary>
+    /// A readable name (model, mode, degradation, seed) and the configuration's
+    /// <see cref="ExperimentConfiguration.Fingerprint"/>, as in <c>clean-seed42-1a2b3c4d</c>:
+    /// rerunning one configuration finds its own folder again, and a run with any
+    /// setting changed that changes results (epochs, learning rate, batch size...)
+    /// gets a folder of its own instead of overwriting another.
+    /// </summary>
     public static string RunName(ExperimentConfiguration configuration) =>
         (configuration.Model == ModelCatalog.Seed ? "" : configuration.Model.ToLowerInvariant() + "-") +
         (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
-        $"-seed{configuration.Seed}";
+        $"-seed{configuration.Seed}-{configuration.Fingerprint()}";
 
     /// <summary>Loads the data the configuration names, or downloads it (see <see cref="DataLocator"/>).</summary>
     public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, TextWriter? log = null) =>
@@ -97,6 +103,9 @@ public static class Experiment
         try
         {
             var history = Fit(configuration, model, train, test, folder, resume, progress, log, cancellation);
+            if (history.Epochs.Count < configuration.Epochs && history.Last is { } last)
+                log?.WriteLine($"Stopped early after epoch {last.Epoch} of {configuration.Epochs}: the validation loss has not fallen by more than " +
+                               $"{configuration.EarlyStopping.MinDelta} for {configuration.EarlyStopping.Patience} epochs (earlyStopping.patience).");
             folder.SaveModel(model);
             folder.SaveMetrics(Metrics(configuration, model, history, train, test));
             folder.MarkComplete();

@@ -75,7 +75,7 @@ public sealed class Trainer : IDisposable
         using var validationInputs = configuration.ValidationInputs(validationImages, degradation);
         var tensorBoard = TensorBoardDirectory is null ? null : torch.utils.tensorboard.SummaryWriter(TensorBoardDirectory);
         var count = trainImages.shape[0];
-        while (position.Epoch <= configuration.Epochs)
+        while (position.Epoch <= configuration.Epochs && !configuration.EarlyStopping.ShouldStop(History.ValidationLoss))
         {
             var clock = Stopwatch.StartNew();
             var (lossSum, mseSum) = TrainEpoch(trainImages, progress, clock, cancellation);
@@ -120,17 +120,31 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         var target = images.index_select(0, order.narrow(0, start, length));
         var input = degradation?.Apply(target, generator) ?? target;
-        var output = model.forward(input);
-        // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
-        if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(position.Epoch, batch + 1, double.NaN);
-        var loss = nn.functional.binary_cross_entropy(output, target);
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
+        var (output, loss) = Step(input, target, batch + 1);
         var value = loss.item<float>();
         if (!float.IsFinite(value)) throw new TrainingDivergedException(position.Epoch, batch + 1, value);
         using (no_grad())
             return (value, nn.functional.mse_loss(output, target).item<float>());
+    }
+
+    /// <summary>
+    /// One training step, the presentation's compile(optimizer='adam',
+    /// loss='binary_crossentropy') at work: forward, binary cross-entropy
+    /// against the clean pictures, gradients, one Adam update. Returns the
+    /// output and the loss before the update; <paramref name="batch"/> names
+    /// the batch in the error if the output is not finite.
+    /// </summary>
+    public (Tensor Output, Tensor Loss) Step(Tensor input, Tensor target, int batch = 1)
+    {
+        model.train();
+        var output = model.forward(input);
+        // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
+        if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(position.Epoch, batch, double.NaN);
+        var loss = nn.functional.binary_cross_entropy(output, target);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        return (output, loss);
     }
 
     private int Batches(long count) => (int)((count + configuration.BatchSize - 1) / configuration.BatchSize);

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+
+namespace ImageRestoration.Configuration;
+
+/// <summary>
+/// Keras's EarlyStopping on the validation loss: stop when it has not improved
+/// by at least <see cref="MinDelta"/> for <see cref="Patience"/> epochs in a
+/// row. Off by default (patience 0), so the presentation's 100 epochs run in full.
+/// </summary>
+public sealed class EarlyStoppingSettings
+{
+    [Description("Stop after this many epochs without a validation-loss improvement (Keras's patience); 0 never stops early.")]
+    public int Patience { get; set; }
+
+    [Description("The smallest fall in validation loss that counts as an improvement (Keras's min_delta).")]
+    public double MinDelta { get; set; }
+
+    public bool Enabled => Patience > 0;
+
+    /// <summary>
+    /// True when the last <see cref="Patience"/> epochs of <paramref name="validationLosses"/>
+    /// all failed to beat the best loss before them by <see cref="MinDelta"/>.
+    /// Computed from the history alone, so a resumed run stops where an unbroken one would.
+    /// </summary>
+    public bool ShouldStop(IReadOnlyList<double> validationLosses)
+    {
+        if (!Enabled) return false;
+        var best = double.PositiveInfinity;
+        var sinceImprovement = 0;
+        foreach (var loss in validationLosses)
+        {
+            if (loss < best - MinDelta)
+            {
+                best = loss;
+                sinceImprovement = 0;
+            }
+            else
+            {
+                sinceImprovement++;
+            }
+        }
+        return sinceImprovement >= Patience;
+    }
+
+    internal void Validate(Action<bool, string, object?, string> check)
+    {
+        check(Patience >= 0, "earlyStopping.patience", Patience, "must be 0 (off) or a positive number of epochs");
+        check(double.IsFinite(MinDelta) && MinDelta >= 0, "earlyStopping.minDelta", MinDelta, "must be 0 or positive");
+    }
+}
