@@ -79,6 +79,24 @@ public static class LossChart
             "difference in " + AxisTitle(metric), gap.Count));
     }
 
+    /// <summary>One loss per batch, in the order the batches ran: what an opened training loop can record and an epoch history cannot.</summary>
+    public static GenericChart Batches(IReadOnlyList<double> losses, string name = "loss per batch")
+    {
+        var trace = Trace("scatter",
+            ("name", name),
+            ("mode", "lines"),
+            ("x", Enumerable.Range(1, losses.Count).ToArray()),
+            ("y", losses.Select(l => Math.Round(l, 6)).ToArray()),
+            ("line", Object(("color", Palette[0]))),
+            ("hovertemplate", "batch %{x}: %{y:.4f}<extra></extra>"));
+        return Chart([trace], Layout(
+            ("title", Title(name)),
+            ("width", 760),
+            ("height", 440),
+            ("xaxis", Object(("title", Title("batch")), ("tickformat", "d"))),
+            ("yaxis", Object(("title", Title("loss"))))));
+    }
+
     /// <summary>The epoch-by-epoch validation gap that <see cref="Gap"/> draws.</summary>
     public static IReadOnlyList<(int Epoch, double Gap)> Gaps(TrainingHistory minuend, TrainingHistory subtrahend,
         LossMetric metric = LossMetric.BinaryCrossEntropy)

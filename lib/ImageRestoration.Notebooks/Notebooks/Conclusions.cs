@@ -37,16 +37,20 @@ public static class Conclusions
         var code = tolerances.ReconstructionErrorShare;
         var c = Figures.Summary("clean", clean);
         var d = Figures.Summary("denoising", denoising);
+        var (cleanEpochs, denoisingEpochs) = (EpochsStudy.Of("clean", clean), EpochsStudy.Of("denoising", denoising));
         return
         [
             new("Training works: the autoencoder's validation loss falls as it trains.",
                 $"clean validation BCE {F(c.FirstValidationLoss)} after epoch 1, {F(c.FinalValidationLoss)} after epoch {c.Epochs}; " +
                 $"denoising {F(d.FirstValidationLoss)} -> {F(d.FinalValidationLoss)}",
                 c.Epochs == 1 || c.FinalValidationLoss < c.FirstValidationLoss),
-            new("The model does not overfit: the validation loss follows the training loss.",
+            new("The model does not overfit: the validation loss follows the training loss, and no rise of it lasts.",
                 $"final validation - training BCE: clean {F(c.ValidationMinusTrain)}, denoising {F(d.ValidationMinusTrain)} " +
-                $"(it holds while that gap is at most {P(100 * gap, "0.#")}% of the training loss)",
-                c.ValidationMinusTrain <= gap * c.FinalTrainLoss && d.ValidationMinusTrain <= gap * d.FinalTrainLoss),
+                $"(it holds while that gap is at most {P(100 * gap, "0.#")}% of the training loss); epochs where the validation loss rose: " +
+                $"clean {cleanEpochs.Spikes.Count}, denoising {denoisingEpochs.Spikes.Count}, lasting: " +
+                $"{(cleanEpochs.Overfits || denoisingEpochs.Overfits ? "yes" : "none")}",
+                c.ValidationMinusTrain <= gap * c.FinalTrainLoss && d.ValidationMinusTrain <= gap * d.FinalTrainLoss &&
+                !cleanEpochs.Overfits && !denoisingEpochs.Overfits),
             new("An 8x4x4 code (128 numbers for 784 pixels) is enough to redraw a digit.",
                 $"reconstruction MSE {F(cleanScore.OutputMse)} against {F(cleanScore.MeanImageMse)} for drawing the average digit every time " +
                 $"(it holds below {P(100 * code, "0.#")}% of that)",
