@@ -86,16 +86,16 @@ public static class ModelCatalog
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ArgumentException($"Model '{name}' fails on a batch of 2 pictures of shape (2, 1, 28, 28): {e.Message}", nameof(name), e);
+            throw new ArgumentException($"Model '{name}' fails on a batch of 2 pictures of shape (2, 1, 28, 28): {e.Message}", e);
         }
         var shape = string.Join(", ", output.shape);
         if (shape != "2, 1, 28, 28")
             throw new ArgumentException($"Model '{name}' turns pictures of shape (2, 1, 28, 28) into ({shape}); " +
-                                        "a restoration model must give back (2, 1, 28, 28).", nameof(name));
+                                        "a restoration model must give back (2, 1, 28, 28).");
         var (low, high) = (output.min().item<float>(), output.max().item<float>());
         if (!(low >= 0 && high <= 1))
             throw new ArgumentException($"Model '{name}' gives values in [{low:G4}, {high:G4}]; binary cross-entropy needs [0,1]: " +
-                                        "end the model with a sigmoid.", nameof(name));
+                                        "end the model with a sigmoid.");
         return string.Join(";", model.named_parameters().Select(p => $"{p.name}:{string.Join("x", p.parameter.shape)}"));
     }
 
