@@ -110,12 +110,6 @@ public static class ModelCatalog
             RegisterComponents();
         }
 
-        /// <summary>A Sequential's layers one by one; any other module as one layer.</summary>
-        public override IEnumerable<(string Name, Module<Tensor, Tensor> Layer)> Layers =>
-            model is Sequential sequential
-                ? sequential.named_children().Select(c => (c.name, (Module<Tensor, Tensor>)c.module))
-                : [(model.GetName(), model)];
-
         public override Tensor forward(Tensor input) => model.forward(input);
 
         protected override void Dispose(bool disposing)
