@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ImageRestoration.Configuration;
 using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using ImageRestoration.Models;
 using ImageRestoration.Notebooks;
 using ImageRestoration.Training;

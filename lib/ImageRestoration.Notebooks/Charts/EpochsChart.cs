@@ -1,4 +1,4 @@
-using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using Plotly.NET;
 using static ImageRestoration.Charts.PlotlyObjects;
 

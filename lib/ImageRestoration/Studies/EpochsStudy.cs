@@ -3,7 +3,7 @@ using System.Text;
 using ImageRestoration.Metrics;
 using ImageRestoration.Training;
 
-namespace ImageRestoration.Evaluation;
+namespace ImageRestoration.Studies;
 
 /// <summary>One epoch of an <see cref="EpochsStudy"/>.</summary>
 /// <param name="ValidationPsnr">The PSNR (dB) of the epoch's mean validation MSE (not a mean of per-picture PSNRs).</param>
