@@ -110,7 +110,7 @@ public sealed class RunIntegrityTests : IDisposable
                  })
         {
             var original = File.ReadAllBytes(file);
-            for (var trial = 0; trial < 20; trial++)
+            for (var trial = 0; trial < 5; trial++) // 20 positions per file: EveryFileOfARunRefusesOneFlippedBitAtTwentyPositions
             {
                 var flipped = (byte[])original.Clone();
                 var position = random.Next(flipped.Length);
@@ -162,6 +162,34 @@ public sealed class RunIntegrityTests : IDisposable
             File.WriteAllBytes(path, original);
         }
         Folder.VerifyComplete();
+    }
+
+    /// <summary>The notebooks' and the studies' load path: a damaged finished run or someone else's unfinished run is refused, never trained over.</summary>
+    [Fact]
+    public void LoadOrRunRefusesADamagedRunAndResumesItsOwnUnfinishedOne()
+    {
+        var configuration = new ExperimentConfiguration().With("epochs=2", "batchSize=16", "verbosity=0", "threads=1", "trainLimit=200",
+            $"dataDirectory={data}", $"logDirectory={runs}");
+        Experiment.Run(configuration).Dispose();
+        using (Experiment.LoadOrRun(configuration)) { }
+
+        var model = File.ReadAllBytes(Folder.ModelFile);
+        var flipped = (byte[])model.Clone();
+        flipped[model.Length / 2] ^= 4;
+        File.WriteAllBytes(Folder.ModelFile, flipped);
+        Assert.Contains("model.bin", Assert.Throws<InvalidDataException>(() => Experiment.LoadOrRun(configuration)).Message);
+        File.WriteAllBytes(Folder.ModelFile, model);
+
+        // Unfinished (no marker): the same experiment resumes; another one is refused and its checkpoint kept.
+        File.Delete(Folder.CompletionFile);
+        using (var resumed = Experiment.LoadOrRun(configuration))
+            Assert.Equal([1, 2], resumed.History.Epochs.Select(e => e.Epoch));
+        Folder.VerifyComplete();
+        File.Delete(Folder.CompletionFile);
+        var checkpoint = File.ReadAllBytes(Folder.CheckpointFile);
+        var refusal = Assert.Throws<InvalidDataException>(() => Experiment.LoadOrRun(configuration.Clone().With("learningRate=0.01")));
+        Assert.Contains("no completion marker", refusal.Message);
+        Assert.Equal(checkpoint, File.ReadAllBytes(Folder.CheckpointFile));
     }
 
     [Fact]

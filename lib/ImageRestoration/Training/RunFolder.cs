@@ -97,7 +97,8 @@ public sealed class RunFolder(string path)
     public void RequireSameData(DataFingerprint current)
     {
         if (!System.IO.File.Exists(DataFile))
-            throw new InvalidDataException($"{Path} does not record which data it was trained on ({DataFile} is missing); train it again with --force.");
+            throw new InvalidDataException($"{Path} does not record which data it was trained on ({DataFile} is missing): it was made by an earlier version. " +
+                                           "Train it again (train --force, or remove the folder).");
         var saved = DataFingerprint.FromJson(System.IO.File.ReadAllText(DataFile), DataFile);
         if (!saved.SameContentAs(current))
             throw new InvalidDataException(
