@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text;
+using ImageRestoration.Studies;
 
 namespace ImageRestoration.Charts;
 
@@ -32,6 +33,18 @@ public static class HtmlTable
             }
             html.Append("</tr>\n");
         }
+        return html.Append("</tbody>\n</table>").ToString();
+    }
+
+    /// <summary>A study's main table (the same columns as its Markdown), in a notebook: <c>HTML(HtmlTable.Of(table))</c>.</summary>
+    public static string Of(StudyTable table)
+    {
+        var (headers, cells) = table.Cells();
+        var html = new StringBuilder("<table>\n<thead><tr>");
+        foreach (var header in headers) html.Append("<th>").Append(WebUtility.HtmlEncode(header)).Append("</th>");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in cells)
+            html.Append("<tr>").AppendJoin("", row.Select(c => "<td>" + WebUtility.HtmlEncode(c) + "</td>")).Append("</tr>\n");
         return html.Append("</tbody>\n</table>").ToString();
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using System.Text;
@@ -174,20 +173,8 @@ public sealed class StudyTable
         return text.ToString();
     }
 
-    /// <summary>The main table as an HTML table (the same columns as the Markdown), for a notebook: <c>HTML(table.ToHtml())</c>.</summary>
-    public string ToHtml()
-    {
-        var (headers, cells) = Cells();
-        var html = new StringBuilder("<table>\n<thead><tr>");
-        foreach (var header in headers) html.Append("<th>").Append(WebUtility.HtmlEncode(header)).Append("</th>");
-        html.Append("</tr></thead>\n<tbody>\n");
-        foreach (var row in cells)
-            html.Append("<tr>").AppendJoin("", row.Select(c => "<td>" + WebUtility.HtmlEncode(c) + "</td>")).Append("</tr>\n");
-        return html.Append("</tbody>\n</table>").ToString();
-    }
-
-    /// <summary>The header and cells of the main table: a column per measure that any row has.</summary>
-    private (List<string> Headers, List<List<string>> Rows) Cells()
+    /// <summary>The header and cells of the main table: a column per measure that any row has (the Markdown's and the notebooks' table).</summary>
+    public (List<string> Headers, List<List<string>> Rows) Cells()
     {
         var columns = new List<(string Header, Func<StudyRow, string?> Cell)>
         {
