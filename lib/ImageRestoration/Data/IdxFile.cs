@@ -36,7 +36,16 @@ public sealed class IdxFile
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file not found: {path}", path);
         using var stream = OpenDecompressed(path);
+        var dimensions = ReadHeader(stream, path);
+        var expected = DataLength(dimensions, path);
+        // The file's own length is checked before the array is allocated, so a lying header costs nothing.
+        CheckStoredLength(path, 4 + 4 * dimensions.Length, expected, string.Join("x", dimensions));
+        return new IdxFile(path, dimensions, ReadData(stream, path, expected, dimensions));
+    }
 
+    /// <summary>The magic number (unsigned bytes only) and the sizes of the dimensions.</summary>
+    private static int[] ReadHeader(Stream stream, string path)
+    {
         Span<byte> magic = stackalloc byte[4];
         var read = Fill(stream, magic, path);
         if (read < 4)
@@ -62,17 +71,25 @@ public sealed class IdxFile
             dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d));
             if (dimensions[d] < 0) throw new InvalidDataException($"{path}: dimension {d} has a negative size ({dimensions[d]}).");
         }
-        // The product is checked as it grows: four sizes of 2^31-1 overflow even a 64-bit count.
+        return dimensions;
+    }
+
+    /// <summary>The number of data bytes the header promises, checked as the product grows: four sizes of 2^31-1 overflow even a 64-bit count.</summary>
+    private static long DataLength(int[] dimensions, string path)
+    {
         long expected = 1;
         foreach (var size in dimensions)
             if (size == 0) expected = 0;
             else if (expected > Array.MaxLength / size)
                 throw new InvalidDataException($"{path}: the header's sizes ({string.Join("x", dimensions)}) promise more data bytes than one array holds.");
             else expected *= size;
-        // The file's own length is checked before the array is allocated, so a lying header costs nothing.
+        return expected;
+    }
+
+    /// <summary>Refuses a file whose stored length (or gzip trailer) disagrees with the header.</summary>
+    private static void CheckStoredLength(string path, int header, long expected, string shape)
+    {
         var stored = StoredLength(path);
-        var header = 4 + sizes.Length;
-        var shape = string.Join("x", dimensions);
         if (stored.Gzip && stored.Length != ((header + expected) & uint.MaxValue))
             throw new InvalidDataException(
                 $"{path}: the gzip trailer records {stored.Length} decompressed bytes but the IDX header promises {header + expected} ({shape}): " +
@@ -83,9 +100,13 @@ public sealed class IdxFile
         if (!stored.Gzip && stored.Length > header + expected)
             throw new InvalidDataException(
                 $"{path}: {stored.Length - header - expected} bytes more than the header promises ({expected} data bytes for {shape}).");
+    }
 
+    /// <summary>The values, straight into one array of the promised size; nothing may follow them.</summary>
+    private static byte[] ReadData(Stream stream, string path, long expected, int[] dimensions)
+    {
         var data = new byte[expected];
-        read = Fill(stream, data, path);
+        var read = Fill(stream, data, path);
         if (read < expected)
             throw new InvalidDataException(
                 $"{path}: truncated: the header promises {expected} data bytes ({string.Join("x", dimensions)}), the file holds {read}.");
@@ -95,7 +116,7 @@ public sealed class IdxFile
         if (extra > 0)
             throw new InvalidDataException(
                 $"{path}: {extra} bytes more than the header promises ({expected} data bytes for {string.Join("x", dimensions)}).");
-        return new IdxFile(path, dimensions, data);
+        return data;
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns how many bytes it read.</summary>
