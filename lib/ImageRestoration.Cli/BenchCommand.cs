@@ -8,13 +8,15 @@ namespace ImageRestoration.Cli;
 /// <summary>
 /// <c>bench</c>: training and inference throughput, time per epoch and memory
 /// of the seed model at each thread count, for TorchSharp and for the same
-/// model in PyTorch, each measurement in a fresh process (so thread settings
+/// model in each variant a PyTorch user would try (eager, channels-last,
+/// torch.compile), each measurement in a fresh process (so thread settings
 /// and peak memory are its own), alternating over rounds.
 /// </summary>
 internal static class BenchCommand
 {
     private const string WorkerName = "bench-worker";
     private const string PyTorchScript = "bench/pytorch_autoencoder.py";
+    private const string DefaultPython = "/opt/pytorch-bench-root/bench-python";
 
     public static Command Create(TextWriter output, TextWriter error, Option<string?> data)
     {
@@ -22,7 +24,12 @@ internal static class BenchCommand
         var threads = new Option<int[]>("--threads") { Description = "Thread counts to measure.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Full training epochs per measurement (after a warm-up).", DefaultValueFactory = _ => 2 };
         var batch = new Option<int>("--inference-batch") { Description = "Images per inference batch.", DefaultValueFactory = _ => 128 };
-        var python = new Option<string>("--python") { Description = "The Python with PyTorch (Debian's python3-torch); 'none' skips PyTorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var python = new Option<string[]>("--python")
+        {
+            Description = "Pythons with PyTorch, each measured in every variant it offers (eager, channels-last, compile); 'none' skips PyTorch. " +
+                          $"Default: Debian 13's PyTorch 2.6 in the root made by .devcontainer/pytorch-bench-root.sh ({DefaultPython}).",
+            DefaultValueFactory = _ => [DefaultPython], AllowMultipleArgumentsPerToken = true,
+        };
         var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table and the raw measurements (JSON lines) here." };
         var command = new Command("bench", "Measure training and inference throughput and memory against PyTorch on this machine.")
             { rounds, threads, epochs, batch, python, report, data };
@@ -30,19 +37,29 @@ internal static class BenchCommand
         {
             if (parsed.GetValue(rounds) < 1 || parsed.GetValue(epochs) < 1 || parsed.GetValue(batch) < 1 || parsed.GetValue(threads)!.Any(t => t < 1))
                 throw new Configuration.ConfigurationException("--rounds, --epochs, --inference-batch and --threads must be positive.");
-            var directory = DataLocator.Resolve(parsed.GetValue(data), log: output);
-            var pythonPath = parsed.GetValue(python)!;
-            string[] frameworks = pythonPath == "none" ? [BenchmarkReport.TorchSharp] : [BenchmarkReport.TorchSharp, "PyTorch"];
-            var common = new[] { "--data", directory, "--epochs", parsed.GetValue(epochs).ToString(), "--inference-batch", parsed.GetValue(batch).ToString() };
-            var result = new BenchmarkReport();
-            foreach (var (round, t, framework) in BenchmarkReport.Plan(parsed.GetValue(rounds), parsed.GetValue(threads)!, frameworks))
+            var directory = Path.GetFullPath(DataLocator.Resolve(parsed.GetValue(data), log: output));
+            var script = Path.Combine(AppContext.BaseDirectory, PyTorchScript);
+            var pythons = parsed.GetValue(python)!.Where(p => p != "none").Select(Path.GetFullPath).ToList();
+            foreach (var p in pythons.Where(p => !File.Exists(p)))
+                throw new Configuration.ConfigurationException(
+                    $"--python {p} does not exist: make Debian 13's PyTorch root with .devcontainer/pytorch-bench-root.sh, name another Python, or pass --python none.");
+            // Each worker: TorchSharp, then every PyTorch variant of every Python, by the label the plan alternates.
+            var workers = new Dictionary<string, Func<int, (string File, string[] Arguments)>>
             {
-                var (file, arguments) = framework == BenchmarkReport.TorchSharp
-                    ? Self([WorkerName, "--threads", t.ToString(), .. common])
-                    : (pythonPath, [Path.Combine(AppContext.BaseDirectory, PyTorchScript), "--threads", t.ToString(), .. common]);
-                var measurement = RunWorker(file, arguments, $"{framework} at {t} thread(s)");
+                [BenchmarkReport.TorchSharp] = t => Self([WorkerName, .. Common(t)]),
+            };
+            foreach (var p in pythons)
+            foreach (var variant in Variants(p, script))
+                workers[$"{p} {variant}"] = t => (p, [script, "--variant", variant, .. Common(t)]);
+            string[] Common(int t) =>
+                ["--threads", t.ToString(), "--data", directory, "--epochs", parsed.GetValue(epochs).ToString(), "--inference-batch", parsed.GetValue(batch).ToString()];
+            var result = new BenchmarkReport();
+            foreach (var (round, t, worker) in BenchmarkReport.Plan(parsed.GetValue(rounds), parsed.GetValue(threads)!, workers.Keys.ToList()))
+            {
+                var (file, arguments) = workers[worker](t);
+                var measurement = RunWorker(file, arguments, $"{worker} at {t} thread(s)");
                 result.Measurements.Add(measurement);
-                output.WriteLine($"round {round}: {measurement.Framework,-18} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
+                output.WriteLine($"round {round}: {measurement.Framework,-28} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
                                  $"{measurement.EpochSeconds:F1} s/epoch, inference {measurement.InferenceImagesPerSecond:F0} img/s, peak {measurement.PeakMemoryMiB:F0} MiB");
             }
             var markdown = result.ToMarkdown();
@@ -76,6 +93,21 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The variants the PyTorch script offers under this Python (torch.compile needs PyTorch 2).</summary>
+    private static string[] Variants(string python, string script)
+    {
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("--variants");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python}.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new Configuration.ConfigurationException($"--python {python} could not run {script} (exit {process.ExitCode}): {stdout}{stderr.Result}".Trim());
+        return System.Text.Json.JsonSerializer.Deserialize<string[]>(stdout.Trim().Split('\n')[^1]) ?? [];
     }
 
     /// <summary>How to start this program again: through dotnet when it runs as a .dll, else its own executable.</summary>

@@ -22,21 +22,49 @@ public sealed class BenchmarkReportTests
     {
         var report = new BenchmarkReport();
         report.Measurements.AddRange([
-            Measurement("TorchSharp", 2, 3000), Measurement("PyTorch 1.13", 2, 2000),
-            Measurement("TorchSharp", 2, 1000, peak: 900, memory: [400, 430]), Measurement("PyTorch 1.13", 2, 2500),
-            Measurement("TorchSharp", 2, 2800), Measurement("PyTorch 1.13", 2, 2400),
+            Measurement("TorchSharp", 2, 3000), Measurement("PyTorch 1.13.1 eager", 2, 2000),
+            Measurement("TorchSharp", 2, 1000, peak: 900, memory: [400, 430]), Measurement("PyTorch 1.13.1 eager", 2, 2500),
+            Measurement("TorchSharp", 2, 2800), Measurement("PyTorch 1.13.1 eager", 2, 2400),
         ]);
 
         var ours = report.Summaries().Single(s => s.Framework == "TorchSharp");
-        var (median, perRound) = report.TrainingRatio(2)!.Value;
+        var training = report.Ratios(2).Single(r => r.Measure == "training");
 
         Assert.Equal(2800, ours.TrainImagesPerSecond);
         Assert.Equal(900, ours.PeakMemoryMiB);
         Assert.Equal(30, ours.MemoryGrowthMiB);
-        Assert.Equal(2800.0 / 2400, median, 12);
-        Assert.Equal([1.5, 0.4, 2800.0 / 2400], perRound);
-        Assert.Contains("TorchSharp/PyTorch at 2 thread(s): 1.17x", report.ToMarkdown());
-        Assert.Null(report.TrainingRatio(1));
+        Assert.Equal(2800.0 / 2400, training.Median, 12);
+        Assert.Equal([1.5, 0.4, 2800.0 / 2400], training.PerRound);
+        Assert.Contains("| training | 2 | PyTorch 1.13.1 eager | 1.17x |", report.ToMarkdown());
+        Assert.Empty(report.Ratios(1));
+    }
+
+    [Fact]
+    public void RatiosAreAgainstTheFastestVariantOfEachReleaseForEachMeasure()
+    {
+        // Inference throughput is twice the training throughput in these measurements (see Measurement).
+        var report = new BenchmarkReport();
+        report.Measurements.AddRange([
+            Measurement("TorchSharp", 1, 3000),
+            Measurement("PyTorch 2.6.0 eager", 1, 1000),
+            Measurement("PyTorch 2.6.0 channels-last", 1, 2000),
+            Measurement("PyTorch 2.6.0 compile", 1, 1500) with { InferenceImagesPerSecond = 5000 },
+            Measurement("PyTorch 1.13.1 eager", 1, 1200),
+        ]);
+
+        var ratios = report.Ratios(1);
+
+        Assert.Equal(4, ratios.Count);
+        var training = ratios.Single(r => r.Measure == "training" && r.Fastest.StartsWith("PyTorch 2.6.0"));
+        Assert.Equal("PyTorch 2.6.0 channels-last", training.Fastest);
+        Assert.Equal(1.5, training.Median, 12);
+        var inference = ratios.Single(r => r.Measure == "inference" && r.Fastest.StartsWith("PyTorch 2.6.0"));
+        Assert.Equal("PyTorch 2.6.0 compile", inference.Fastest);
+        Assert.Equal(6000.0 / 5000, inference.Median, 12);
+        Assert.Equal("PyTorch 1.13.1 eager", ratios.Single(r => r.Measure == "training" && r.Fastest.StartsWith("PyTorch 1.13")).Fastest);
+        var table = report.ToMarkdown();
+        Assert.Contains("| PyTorch 2.6.0 compile | 1 | 1 |", table);
+        Assert.Contains("| inference | 1 | PyTorch 2.6.0 compile | 1.20x |", table);
     }
 
     [Fact]

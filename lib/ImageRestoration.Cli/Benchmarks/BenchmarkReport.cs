@@ -14,6 +14,9 @@ public sealed record BenchmarkSummary(
     double PeakMemoryMiB,
     double MemoryGrowthMiB);
 
+/// <summary>TorchSharp's throughput over the fastest variant of another release, for one measure at one thread count.</summary>
+public sealed record BenchmarkRatio(string Measure, int Threads, string Fastest, double Median, double[] PerRound);
+
 /// <summary>
 /// The benchmark's plan and its report. Measurements alternate between the
 /// frameworks and thread counts within each round, so that a slow spell of a
@@ -33,22 +36,40 @@ public sealed class BenchmarkReport
         select (round, t, framework);
 
     public IReadOnlyList<BenchmarkSummary> Summaries() =>
-        Measurements.GroupBy(m => (m.Framework, m.Threads)).OrderBy(g => g.Key.Threads).ThenBy(g => g.Key.Framework != TorchSharp)
+        Measurements.GroupBy(m => (m.Framework, m.Threads)).OrderBy(g => g.Key.Threads).ThenBy(g => g.Key.Framework != TorchSharp).ThenBy(g => g.Key.Framework, StringComparer.Ordinal)
             .Select(g => new BenchmarkSummary(g.Key.Framework, g.Key.Threads, g.Count(),
                 Median(g.Select(m => m.TrainImagesPerSecond)), Median(g.Select(m => m.EpochSeconds)),
                 Median(g.Select(m => m.InferenceImagesPerSecond)), g.Max(m => m.PeakMemoryMiB),
                 g.Max(m => m.MemoryAfterEpochMiB.Length > 1 ? m.MemoryAfterEpochMiB[^1] - m.MemoryAfterEpochMiB[0] : 0)))
             .ToList();
 
-    /// <summary>Median TorchSharp/other training throughput at one thread count, and the per-round ratios.</summary>
-    public (double Median, double[] PerRound)? TrainingRatio(int threads)
+    /// <summary>
+    /// TorchSharp's median throughput over that of the fastest variant of each
+    /// other release at one thread count (fastest by its own median, for
+    /// training and for inference separately), with the per-round ratios
+    /// against that variant.
+    /// </summary>
+    public IReadOnlyList<BenchmarkRatio> Ratios(int threads)
     {
         var ours = Measurements.Where(m => m.Threads == threads && m.Framework == TorchSharp).ToList();
-        var theirs = Measurements.Where(m => m.Threads == threads && m.Framework != TorchSharp).ToList();
-        if (ours.Count == 0 || theirs.Count == 0) return null;
-        var perRound = ours.Zip(theirs, (a, b) => a.TrainImagesPerSecond / b.TrainImagesPerSecond).ToArray();
-        return (Median(ours.Select(m => m.TrainImagesPerSecond)) / Median(theirs.Select(m => m.TrainImagesPerSecond)), perRound);
+        if (ours.Count == 0) return [];
+        var ratios = new List<BenchmarkRatio>();
+        var others = Measurements.Where(m => m.Threads == threads && m.Framework != TorchSharp).GroupBy(m => m.Framework).ToList();
+        foreach (var release in others.GroupBy(g => Release(g.Key)))
+        foreach (var (what, speed) in new (string, Func<BenchmarkMeasurement, double>)[]
+                     { ("training", m => m.TrainImagesPerSecond), ("inference", m => m.InferenceImagesPerSecond) })
+        {
+            var fastest = release.MaxBy(variant => Median(variant.Select(speed)))!;
+            ratios.Add(new BenchmarkRatio(what, threads, fastest.Key,
+                Median(ours.Select(speed)) / Median(fastest.Select(speed)),
+                ours.Zip(fastest, (a, b) => speed(a) / speed(b)).ToArray()));
+        }
+        return ratios;
     }
+
+    /// <summary>"PyTorch 2.6.0 compile" is variant "compile" of release "PyTorch 2.6.0".</summary>
+    private static string Release(string framework) =>
+        framework.Count(c => c == ' ') >= 2 ? framework[..framework.LastIndexOf(' ')] : framework;
 
     public string ToMarkdown()
     {
@@ -59,10 +80,15 @@ public sealed class BenchmarkReport
         foreach (var s in Summaries())
             text.AppendLine(string.Create(c, $"| {s.Framework} | {s.Threads} | {s.Rounds} | {s.TrainImagesPerSecond:F0} | {s.EpochSeconds:F1} | " +
                                              $"{s.InferenceImagesPerSecond:F0} | {s.PeakMemoryMiB:F0} | {s.MemoryGrowthMiB:F1} |"));
-        foreach (var threads in Measurements.Select(m => m.Threads).Distinct().Order())
-            if (TrainingRatio(threads) is var (median, perRound))
-                text.AppendLine().Append(string.Create(c,
-                    $"Training throughput TorchSharp/PyTorch at {threads} thread(s): {median:F2}x (per round: {string.Join(", ", perRound.Select(r => r.ToString("F2", c)))})"));
+        var ratios = Measurements.Select(m => m.Threads).Distinct().Order().SelectMany(Ratios).ToList();
+        if (ratios.Count > 0)
+            text.AppendLine()
+                .AppendLine("TorchSharp against the fastest variant of each release, at each thread count (median over rounds):")
+                .AppendLine()
+                .AppendLine("| measure | threads | fastest variant | TorchSharp / fastest | per round |")
+                .AppendLine("|---|---:|---|---:|---|");
+        foreach (var r in ratios)
+            text.AppendLine(string.Create(c, $"| {r.Measure} | {r.Threads} | {r.Fastest} | {r.Median:F2}x | {string.Join(", ", r.PerRound.Select(x => x.ToString("F2", c)))} |"));
         return text.AppendLine().ToString();
     }
 
