@@ -79,6 +79,16 @@ public sealed class CliProcess
         process.WaitForExit();
     }
 
+    /// <summary>
+    /// The run folder in <paramref name="logDirectory"/> whose name starts with
+    /// <paramref name="prefix"/> (it ends in the configuration's fingerprint),
+    /// not counting runs moved aside; "none" until a child makes it.
+    /// </summary>
+    public static ImageRestoration.Training.RunFolder RunFolderIn(string logDirectory, string prefix = "clean-seed42") =>
+        new((Directory.Exists(logDirectory)
+                ? Directory.GetDirectories(logDirectory, prefix + "-*").SingleOrDefault(d => !Path.GetFileName(d).Contains(".replaced-"))
+                : null) ?? Path.Combine(logDirectory, "none"));
+
     /// <summary>Lines a user would read as a crash: a .NET stack frame or the name of an exception type.</summary>
     public static IReadOnlyList<string> StackTraceLines(string output) =>
         output.Split('\n').Select(l => l.TrimEnd('\r')).Select(l => l.StartsWith("stderr: ") ? l["stderr: ".Length..] : l)

@@ -97,10 +97,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
         var data = Dir("data");
         TinyMnist.Write(data, train: 600, test: 40);
         var runs = Dir("runs");
-        var folder = new RunFolder(Path.Combine(runs, "clean-seed42"));
         var clock = Stopwatch.StartNew();
 
-        KillNineAtRandomMoments(data, runs, folder);
+        KillNineAtRandomMoments(data, runs);
+        var folder = CliProcess.RunFolderIn(runs);
         BadInputs(data);
         BitFlips(data, folder);
         FullDisk(data);
@@ -117,16 +117,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>At least ten kills at seeded random moments, then a resume: the same model, byte for byte, as a run never killed.</summary>
-    private void KillNineAtRandomMoments(string data, string runs, RunFolder folder)
+    private void KillNineAtRandomMoments(string data, string runs)
     {
+        RunFolder Folder() => CliProcess.RunFolderIn(runs);
         const int epochs = 16;
         var random = new Random(1125);
         var (kills, afterACheckpoint) = (0, 0);
         while (kills < 10)
         {
             tried++;
-            var resume = File.Exists(folder.CheckpointFile) && !folder.IsComplete;
-            var child = CliProcess.Start(resume ? ["train", "--resume", folder.Path] : Train(data, runs, epochs, "--force"));
+            var resume = File.Exists(Folder().CheckpointFile) && !Folder().IsComplete;
+            var child = CliProcess.Start(resume ? ["train", "--resume", Folder().Path] : Train(data, runs, epochs, "--force"));
             // Every other kill comes at a random moment from the start (loading, first writes); the others once an epoch
             // has ended, so they land mid-epoch, in a checkpoint write or in the history writes that follow it.
             if (kills % 2 == 0) Thread.Sleep(random.Next(200, 2500));
@@ -141,19 +142,20 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
                 Check($"run {kills} finished before its kill", child.Finish(TimeSpan.FromSeconds(10)), 0, null, child.Output);
                 continue; // finished: the next start is a new run (--force)
             }
-            if (File.Exists(folder.CheckpointFile)) afterACheckpoint++;
+            if (File.Exists(Folder().CheckpointFile)) afterACheckpoint++;
             child.KillNow();
             kills++;
         }
         // The last kill may have come before the new run's first checkpoint: then it starts again.
         var (code, _) = Case("finishing after ten kills",
-            File.Exists(folder.CheckpointFile) ? ["train", "--resume", folder.Path] : Train(data, runs, epochs, "--force"), 0);
+            File.Exists(Folder().CheckpointFile) ? ["train", "--resume", Folder().Path] : Train(data, runs, epochs, "--force"), 0);
         if (code != 0) return;
-        if (Directory.GetFiles(folder.Path, "*.tmp").Length > 0) failures.Add("a .tmp file was left after the resumed run finished");
+        if (Directory.GetFiles(Folder().Path, "*.tmp").Length > 0) failures.Add("a .tmp file was left after the resumed run finished");
 
         var straightRuns = Dir("straight");
         Case("a run never killed", Train(data, straightRuns, epochs), 0);
-        var straight = new RunFolder(Path.Combine(straightRuns, "clean-seed42"));
+        var straight = CliProcess.RunFolderIn(straightRuns);
+        var folder = Folder();
         var (resumed, expected) = (folder.LoadHistory(), straight.LoadHistory());
         if (!resumed.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss)).SequenceEqual(expected.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss))) ||
             !File.ReadAllBytes(folder.ModelFile).AsSpan().SequenceEqual(File.ReadAllBytes(straight.ModelFile)))
@@ -256,8 +258,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
         // An unfinished run: its checkpoint is checked by its own seal when resumed.
         var runs = Dir("flip-runs");
         var child = CliProcess.Start(Train(data, runs, 50));
-        var unfinished = new RunFolder(Path.Combine(runs, "clean-seed42"));
-        WaitUntil(() => Epochs(unfinished) >= 1, child, "a finished epoch");
+        WaitUntil(() => Epochs(CliProcess.RunFolderIn(runs)) >= 1, child, "a finished epoch");
+        var unfinished = CliProcess.RunFolderIn(runs);
         child.Signal(SigInt);
         tried++;
         Check("Ctrl+C during training", child.Finish(TimeSpan.FromMinutes(1)), 130, "Interrupted", child.Output);
@@ -290,8 +292,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
         }
         try
         {
-            var folder = new RunFolder(Path.Combine(disk, "clean-seed42"));
             var (code, _) = Case("a disk that fills up during training", Train(data, disk, 5), 2, disk);
+            var folder = CliProcess.RunFolderIn(disk);
             if (code != 2) return;
             if (Directory.GetFiles(folder.Path, "*.tmp").Length > 0) failures.Add("a full disk left a .tmp file");
             if (!File.Exists(folder.CheckpointFile)) failures.Add("a full disk: no checkpoint survived (the disk filled before the first one)");
@@ -310,9 +312,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
     private void Signals(string data)
     {
         var runs = Dir("signal-runs");
-        var folder = new RunFolder(Path.Combine(runs, "clean-seed42"));
         var child = CliProcess.Start(Train(data, runs, 50));
-        WaitUntil(() => Epochs(folder) >= 1, child, "a finished epoch");
+        WaitUntil(() => Epochs(CliProcess.RunFolderIn(runs)) >= 1, child, "a finished epoch");
+        var folder = CliProcess.RunFolderIn(runs);
         child.Signal(SigTerm);
         tried++;
         Check("SIGTERM during training", child.Finish(TimeSpan.FromMinutes(1)), 143, "Interrupted: checkpoint written", child.Output);
@@ -320,10 +322,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
             failures.Add("SIGTERM left no checkpoint or a .tmp file");
 
         var studyRuns = Dir("study-runs");
-        var noisy = new RunFolder(Path.Combine(studyRuns, "denoising-gaussian-0.5-seed42"));
+        RunFolder Noisy() => CliProcess.RunFolderIn(studyRuns, "denoising-gaussian-0.5-seed42");
         var study = CliProcess.Start(["study", "baselines", "--epochs", "50", "--data", data, "--set", $"logDirectory={studyRuns}",
             "--set", "batchSize=16", "--set", "verbosity=2", "--set", "threads=1"]);
-        WaitUntil(() => Epochs(noisy) >= 1, study, "the study's first epoch");
+        WaitUntil(() => Epochs(Noisy()) >= 1, study, "the study's first epoch");
+        var noisy = Noisy();
         study.Signal(SigInt);
         tried++;
         Check("Ctrl+C during a study", study.Finish(TimeSpan.FromMinutes(1)), 130, "Interrupted", study.Output);

@@ -27,7 +27,7 @@ public sealed class RunIntegrityTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private RunFolder Folder => new(Path.Combine(runs, "clean-seed42"));
+    private RunFolder Folder => CliProcess.RunFolderIn(runs);
 
     private string[] Train(int epochs, string? dataArgument = null) =>
         ["train", "--epochs", epochs.ToString(), .. dataArgument is null ? Array.Empty<string>() : ["--data", dataArgument],
@@ -56,29 +56,19 @@ public sealed class RunIntegrityTests : IDisposable
         }
     }
 
-    private int ConfiguredEpochs()
-    {
-        try
-        {
-            return File.Exists(Folder.ConfigurationFile) ? Folder.LoadConfiguration().Epochs : 0;
-        }
-        catch (ConfigurationException)
-        {
-            return 0;
-        }
-    }
-
     private static void AssertNoStackTrace(string output) => Assert.Empty(CliProcess.StackTraceLines(output));
 
     [Fact]
     public void AnInterruptedForceLeavesNoHalfOldRunAndLosesNothing()
     {
-        var (code, output) = CliProcess.Run(Train(1, data));
+        var (code, output) = CliProcess.Run(Train(4, data));
         Assert.True(code == 0, output);
         var oldModel = File.ReadAllBytes(Folder.ModelFile);
+        var written = File.GetLastWriteTimeUtc(Folder.ConfigurationFile);
 
-        var forced = CliProcess.Start([.. Train(50, data), "--force"]);
-        WaitUntil(() => ConfiguredEpochs() == 50, forced, "the new configuration");
+        var forced = CliProcess.Start([.. Train(4, data), "--force"]);
+        WaitUntil(() => File.Exists(Folder.ConfigurationFile) && File.GetLastWriteTimeUtc(Folder.ConfigurationFile) > written, forced,
+            "the new run's configuration");
         Thread.Sleep(200);
         forced.Signal(SigInt);
         Assert.Equal(130, forced.Finish(TimeSpan.FromMinutes(1)));
@@ -92,7 +82,7 @@ public sealed class RunIntegrityTests : IDisposable
         AssertNoStackTrace(evaluation);
         // The old run was moved aside whole, not mixed and not lost.
         Assert.False(File.Exists(Folder.ModelFile), "the old model stays beside the new run's configuration");
-        var aside = Directory.GetDirectories(runs, "clean-seed42*").Where(d => d != Folder.Path).ToList();
+        var aside = Directory.GetDirectories(runs, "clean-seed42-*.replaced-*").ToList();
         Assert.Single(aside);
         Assert.Equal(oldModel, File.ReadAllBytes(Path.Combine(aside[0], "model.bin")));
     }
@@ -180,14 +170,15 @@ public sealed class RunIntegrityTests : IDisposable
         Assert.Contains("model.bin", Assert.Throws<InvalidDataException>(() => Experiment.LoadOrRun(configuration)).Message);
         File.WriteAllBytes(Folder.ModelFile, model);
 
-        // Unfinished (no marker): the same experiment resumes; another one is refused and its checkpoint kept.
+        // Unfinished (no marker): the same experiment resumes; a folder holding another configuration is refused, its checkpoint kept.
         File.Delete(Folder.CompletionFile);
         using (var resumed = Experiment.LoadOrRun(configuration))
             Assert.Equal([1, 2], resumed.History.Epochs.Select(e => e.Epoch));
         Folder.VerifyComplete();
         File.Delete(Folder.CompletionFile);
+        configuration.With("learningRate=0.01").Save(Folder.ConfigurationFile);
         var checkpoint = File.ReadAllBytes(Folder.CheckpointFile);
-        var refusal = Assert.Throws<InvalidDataException>(() => Experiment.LoadOrRun(configuration.Clone().With("learningRate=0.01")));
+        var refusal = Assert.Throws<InvalidDataException>(() => Experiment.LoadOrRun(configuration));
         Assert.Contains("no completion marker", refusal.Message);
         Assert.Equal(checkpoint, File.ReadAllBytes(Folder.CheckpointFile));
     }
