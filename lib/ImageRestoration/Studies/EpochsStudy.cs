@@ -83,9 +83,9 @@ public sealed class EpochsStudy
     {
         var text = new StringBuilder();
         text.Append(PayoffEpoch is { } payoff
-            ? $"{Name}: after epoch {payoff} the next {Window} epochs lower the validation loss by less than {Percent(Threshold)} " +
+            ? $"{Name}: after epoch {payoff} the next {Epochs(Window)} lower the validation loss by less than {Percent(Threshold)} " +
               $"(PSNR {D(Row(payoff).ValidationPsnr)} dB at epoch {payoff}, {D(Last.ValidationPsnr)} dB at epoch {Last.Epoch}). "
-            : $"{Name}: every window of {Window} epochs in these {Rows.Count} still lowers the validation loss by at least {Percent(Threshold)}, " +
+            : $"{Name}: in these {Epochs(Rows.Count)}, each next {Epochs(Window)} still lower the validation loss by at least {Percent(Threshold)}, " +
               "so more epochs still pay. ");
         if (Spikes.Count == 0)
         {
@@ -115,6 +115,8 @@ public sealed class EpochsStudy
                             $"{(row.GainOverNextWindow is { } gain ? Percent(gain) : "")} |");
         return text.ToString();
     }
+
+    private static string Epochs(int count) => count == 1 ? "1 epoch" : $"{count} epochs";
 
     private EpochStudyRow Row(int epoch) => Rows.First(r => r.Epoch == epoch);
 
