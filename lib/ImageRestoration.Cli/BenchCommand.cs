@@ -59,7 +59,7 @@ internal static class BenchCommand
                 var (file, arguments) = workers[worker](t);
                 var measurement = RunWorker(file, arguments, $"{worker} at {t} thread(s)");
                 result.Measurements.Add(measurement);
-                output.WriteLine($"round {round}: {measurement.Framework,-28} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
+                output.WriteLine($"round {round}: {measurement.Framework,-32} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
                                  $"{measurement.EpochSeconds:F1} s/epoch, inference {measurement.InferenceImagesPerSecond:F0} img/s, peak {measurement.PeakMemoryMiB:F0} MiB");
             }
             var markdown = result.ToMarkdown();

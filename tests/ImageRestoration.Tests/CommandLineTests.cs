@@ -52,6 +52,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void BenchWithAMissingPythonExitsWithTwoAndNamesIt()
+    {
+        TinyMnist.Write(temp.Path);
+        var python = temp.File("no-python");
+        var (code, output, error) = Run("bench", "--data", temp.Path, "--python", python, "--rounds", "1");
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains(python, error);
+        Assert.Contains("pytorch-bench-root.sh", error);
+        Assert.DoesNotContain("round 1", output);
+    }
+
+    [Fact]
     public void TrainWritesARunFolder()
     {
         var data = Path.Combine(temp.Path, "data");
