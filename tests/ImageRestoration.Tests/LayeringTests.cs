@@ -37,6 +37,16 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void TheCoreReferencesNoDisplayAssembly()
+    {
+        var references = typeof(TorchRuntime).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Contains("TorchSharp", references);
+        Assert.DoesNotContain(references, name => name.StartsWith("Plotly", StringComparison.Ordinal) ||
+                                                  name == "FSharp.Core" || name == "ImageRestoration.Notebooks");
+    }
+
+    [Fact]
     public void EveryFolderOfTheCoreHasALayer()
     {
         using var assembly = AssemblyDefinition.ReadAssembly(typeof(TorchRuntime).Assembly.Location);
