@@ -206,4 +206,15 @@ public sealed class RerunTests : IDisposable
         Assert.Equal(10, study.Best.Epoch);
         Assert.Contains("rose at 2 of 9", study.Verdict());
     }
+
+    [Theory]
+    [InlineData("Models/Autoencoder.cs")]
+    [InlineData("Models/Encoder.cs")]
+    [InlineData("Models/Decoder.cs")]
+    public void TheModelCodeNotebook03ShowsIsTheSourceThatIsCompiled(string file)
+    {
+        var onDisk = File.ReadAllText(Path.Combine(RepositoryRoot.Find()!, "lib", "ImageRestoration", file));
+        Assert.Equal(onDisk, LibrarySource.Read(file));
+        Assert.Contains(file, LibrarySource.Files);
+    }
 }
