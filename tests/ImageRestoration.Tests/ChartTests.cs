@@ -23,9 +23,6 @@ public sealed class ChartTests : IDisposable
         Epochs = validation.Select((v, i) => new EpochRecord(i + 1, v + 0.01, v, v / 10 + 0.001, v / 10, 1.5)).ToList(),
     };
 
-    private static List<string> Annotations(JsonElement figure) =>
-        figure.GetProperty("layout").GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()!).ToList();
-
     [Fact]
     public void LossChartHasATrainingAndAValidationCurvePerRun()
     {
@@ -68,44 +65,38 @@ public sealed class ChartTests : IDisposable
     }
 
     [Fact]
-    public void DigitGridHasOneHeatmapPerPictureTheRightWayUp()
+    public void DigitGridIsAPictureWithTitlesTheRightWayUp()
     {
-        // Picture i has value i/10 at its top-left pixel and 1 at its bottom-right.
+        // Picture i is white in its top-left quarter and black elsewhere.
         using var images = zeros(4, 1, 28, 28);
-        for (var i = 0; i < 4; i++)
-        {
-            images[i, 0, 0, 0] = tensor(i / 10f);
-            images[i, 0, 27, 27] = tensor(1f);
-        }
+        images[.., .., ..14, ..14] = tensor(1f);
 
-        var figure = Figure(DigitGrid.Of([DigitGrid.Row("input", images, 3), DigitGrid.Row("decoded", images, 3)], ["7", "2", "1"], "A grid"));
+        var grid = DigitGrid.Of([DigitGrid.Row("input", images, 3), DigitGrid.Row("decoded", images, 3)], ["7", "2", "1"], "A grid");
 
-        var traces = figure.GetProperty("data").EnumerateArray().ToList();
-        Assert.Equal(6, traces.Count);
-        Assert.All(traces, t =>
-        {
-            Assert.Equal("heatmap", t.GetProperty("type").GetString());
-            var z = t.GetProperty("z").EnumerateArray().ToList();
-            Assert.Equal(28, z.Count);
-            Assert.All(z, row => Assert.Equal(28, row.GetArrayLength()));
-        });
-        Assert.Equal(0.2, traces[2].GetProperty("z")[0][0].GetDouble(), 6); // row 0 of the picture is z[0]
-        Assert.Equal(1.0, traces[2].GetProperty("z")[27][27].GetDouble(), 6);
-        Assert.Equal(["x", "x2", "x3", "x4", "x5", "x6"], traces.Select(t => t.GetProperty("xaxis").GetString()));
+        Assert.Equal(["input", "decoded"], grid.Rows.Select(r => r.Title));
+        Assert.Equal(3, grid.Columns);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(grid.Png());
+        Assert.Equal(grid.Size(), (bitmap.Width, bitmap.Height));
+        var (x, y, size) = grid.Cell(1, 2);
+        Assert.Equal(255, bitmap.GetPixel(x + size / 4, y + size / 4).Red); // top-left quarter: white
+        Assert.Equal(0, bitmap.GetPixel(x + 3 * size / 4, y + 3 * size / 4).Red); // bottom-right: black
+        // Row titles on the left of each row, labels and title above the first row: ink where the text is.
+        Assert.True(Ink(bitmap, 0, y, x, y + size) > 20, "no row title drawn");
+        var (_, top, _) = grid.Cell(0, 0);
+        Assert.True(Ink(bitmap, x, top - 18, x + size, top) > 5, "no label drawn");
+        Assert.True(Ink(bitmap, 0, 0, bitmap.Width, 24) > 20, "no title drawn");
+        Assert.Contains("labels 7 2 1", grid.ToString());
+        Assert.StartsWith("<img class=\"image-restoration-figure\" src=\"data:image/png;base64,", grid.ToHtml());
+    }
 
-        var layout = figure.GetProperty("layout");
-        foreach (var axis in new[] { "yaxis", "yaxis2", "yaxis6" })
-        {
-            Assert.Equal("reversed", layout.GetProperty(axis).GetProperty("autorange").GetString()); // top row of the picture on top
-            Assert.False(layout.GetProperty(axis).GetProperty("showticklabels").GetBoolean());
-        }
-        Assert.Equal("x6", layout.GetProperty("yaxis6").GetProperty("scaleanchor").GetString()); // square pixels
-        Assert.Equal(["<b>input</b>", "<b>decoded</b>", "7", "2", "1"], Annotations(figure));
-        Assert.Equal("A grid", layout.GetProperty("title").GetProperty("text").GetString());
-        // Greyscale: black at 0, white at 1, on a fixed [0,1] scale.
-        Assert.Equal("rgb(0,0,0)", traces[0].GetProperty("colorscale")[0][1].GetString());
-        Assert.Equal("rgb(255,255,255)", traces[0].GetProperty("colorscale")[1][1].GetString());
-        Assert.Equal(1.0, traces[0].GetProperty("zmax").GetDouble());
+    /// <summary>How many dark pixels (text, on the white page) a region holds.</summary>
+    private static int Ink(SkiaSharp.SKBitmap bitmap, int left, int top, int right, int bottom)
+    {
+        var count = 0;
+        for (var y = Math.Max(0, top); y < Math.Min(bitmap.Height, bottom); y++)
+        for (var x = Math.Max(0, left); x < Math.Min(bitmap.Width, right); x++)
+            if (bitmap.GetPixel(x, y).Red < 128) count++;
+        return count;
     }
 
     [Fact]
@@ -132,11 +123,12 @@ public sealed class ChartTests : IDisposable
         using var images = rand(5, 1, 28, 28);
         byte[] labels = [7, 2, 1, 0, 4];
 
-        var reconstructions = Figure(DigitGrid.Reconstructions(model, images, labels, 4));
-        Assert.Equal(12, reconstructions.GetProperty("data").GetArrayLength());
-        Assert.Equal(["<b>input</b>", "<b>encoded</b>", "<b>decoded</b>", "7", "2", "1", "0"], Annotations(reconstructions));
-        Assert.Equal(9, reconstructions.GetProperty("data")[4].GetProperty("z").GetArrayLength()); // an 8x4x4 code, tiled
+        var reconstructions = DigitGrid.Reconstructions(model, images, labels, 4);
+        Assert.Equal(["input", "encoded", "decoded"], reconstructions.Rows.Select(r => r.Title));
+        Assert.Equal(["7", "2", "1", "0"], reconstructions.ColumnTitles);
+        Assert.Equal(9, reconstructions.Rows[1].Images[0].Length); // an 8x4x4 code, tiled
 
+<<<<<<< HEAD
         using var noisy = new GaussianNoise(0.5).ApplyOnce(images, 43);
         var denoising = Figure(DigitGrid.Denoising(model, noisy, images, labels, 3));
         Assert.Equal(["<b>noisy input</b>", "<b>cleaned</b>", "<b>original</b>", "7", "2", "1"], Annotations(denoising));
@@ -145,10 +137,18 @@ public sealed class ChartTests : IDisposable
         var restorations = Figure(DigitGrid.Restorations(model, masked, images, labels, 2, "square-mask-8: degraded, restored and original"));
         Assert.Equal(["<b>degraded</b>", "<b>restored</b>", "<b>original</b>", "7", "2"], Annotations(restorations));
         Assert.Contains("square-mask-8", restorations.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+=======
+        var denoising = DigitGrid.Denoising(model, new GaussianNoise(0.5), images, labels, 3);
+        Assert.Equal(["noisy input", "cleaned", "original"], denoising.Rows.Select(r => r.Title));
 
-        var degradations = Figure(DigitGrid.Degradations(images, [new GaussianNoise(0.5), new SaltAndPepper(0.2), new RandomMask(0.2)], 2));
-        Assert.Equal(8, degradations.GetProperty("data").GetArrayLength());
-        Assert.Equal(["<b>original</b>", "<b>gaussian-0.5</b>", "<b>salt-and-pepper-0.2</b>", "<b>mask-0.2</b>"], Annotations(degradations));
+        var restorations = DigitGrid.Restorations(model, new SquareMask(8), images, labels, 2);
+        Assert.Equal(["degraded", "restored", "original"], restorations.Rows.Select(r => r.Title));
+        Assert.Contains("square-mask-8", restorations.Title);
+>>>>>>> 3316cc2 (Display: every chart also as a PNG (ScottPlot), digit grids as pictures (SkiaSharp), library objects that display themselves, live training output)
+
+        var degradations = DigitGrid.Degradations(images, [new GaussianNoise(0.5), new SaltAndPepper(0.2), new RandomMask(0.2)], 2);
+        Assert.Equal(["original", "gaussian-0.5", "salt-and-pepper-0.2", "mask-0.2"], degradations.Rows.Select(r => r.Title));
+        Assert.All(degradations.Rows, r => Assert.Equal(2, r.Images.Count));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "history.csv")).Length);
         Assert.True(File.Exists(Path.Combine(folder, "model.bin")));
         Assert.Contains("plotly", File.ReadAllText(Path.Combine(folder, "loss.html")));
-        Assert.True(File.Exists(Path.Combine(folder, "digits.html")));
+        Assert.True(File.Exists(Path.Combine(folder, "digits.png")));
         Assert.Equal(2, ImageRestoration.Configuration.ExperimentConfiguration.Load(Path.Combine(folder, "configuration.json")).Epochs);
         var metrics = FinalMetrics.FromJson(File.ReadAllText(Path.Combine(folder, "metrics.json")));
         Assert.Equal(4385, metrics.Parameters);

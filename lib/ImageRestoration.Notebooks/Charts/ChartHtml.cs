@@ -21,13 +21,10 @@ public enum PlotlyScript
 }
 
 /// <summary>
-/// Charts as standalone HTML pages, for run folders and reports.
-/// What needs the network: only <see cref="PlotlyScript.Cdn"/> pages, and
-/// charts shown inside a notebook (Plotly.NET.Interactive's formatter loads
-/// plotly.js from the CDN through require.js, in VS Code and in an executed
-/// copy opened in a browser). Plotly.NET ships plotly.js inside its own
-/// assembly, so <see cref="PlotlyScript.Beside"/> and
-/// <see cref="PlotlyScript.Embedded"/> pages need nothing from outside.
+/// Charts as HTML: standalone pages for run folders and reports, and the
+/// output a notebook shows (<see cref="NotebookOutput"/>). Only
+/// <see cref="PlotlyScript.Cdn"/> pages need the network: Plotly.NET ships
+/// plotly.js inside its own assembly, and everything else takes it from there.
 /// </summary>
 public static class ChartHtml
 {
@@ -69,6 +66,67 @@ public static class ChartHtml
         if (script == PlotlyScript.Beside) WritePlotlyJs(folder);
         AtomicFile.WriteAllText(fullPath, Page(chart, script, title ?? Path.GetFileNameWithoutExtension(fullPath)));
         return fullPath;
+    }
+
+    /// <summary>
+    /// Marks the script element that carries plotly.js inside a notebook
+    /// output. The notebook runner removes that element from executed copies
+    /// (a committed notebook holds no copy of plotly.js), and CI rejects a
+    /// committed notebook that still has one.
+    /// </summary>
+    public const string PlotlyJsMarker = "data-image-restoration=\"plotly.js\"";
+
+    /// <summary>The event sent once plotly.js has run, for charts drawn before it arrived.</summary>
+    private const string PlotlyReadyEvent = "image-restoration-plotly";
+
+    private static int plotlyJsSent;
+    private static int outputs;
+
+    /// <summary>
+    /// The chart as a notebook output: its PNG (<see cref="ChartImage"/>), which
+    /// shows wherever scripts do not run (GitHub, nbconvert, an exported page),
+    /// and a script that draws the interactive chart over it where plotly.js
+    /// is loaded, then hides the picture. plotly.js comes from Plotly.NET's
+    /// assembly, inside the first chart output of the process (about 3.6 MB,
+    /// once per kernel), never from a CDN. Outputs rendered by one kernel share
+    /// one page in VS Code and Jupyter, so later charts find it there.
+    /// </summary>
+    public static string NotebookOutput(GenericChart chart)
+    {
+        var figure = GenericChart.toFigureJson(chart);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(figure)!.AsObject();
+        var (width, height) = ChartImage.Size(node);
+        var png = Convert.ToBase64String(ChartImage.Png(node));
+        var title = System.Net.WebUtility.HtmlEncode(System.Text.RegularExpressions.Regex.Replace(
+            (string?)node["layout"]?["title"]?["text"] ?? "chart", "<[^>]+>", " ").Trim());
+        var id = $"image-restoration-chart-{Environment.ProcessId}-{Interlocked.Increment(ref outputs)}";
+        var html = new System.Text.StringBuilder();
+        if (Interlocked.Exchange(ref plotlyJsSent, 1) == 0) html.Append(PlotlyJsScript());
+        html.Append($"<div id=\"{id}\" class=\"image-restoration-chart\" style=\"max-width:100%;overflow-x:auto\">");
+        html.Append($"<img class=\"image-restoration-figure\" src=\"data:image/png;base64,{png}\" width=\"{width}\" height=\"{height}\" alt=\"{title}\" style=\"max-width:100%;height:auto\">");
+        html.Append("<div class=\"image-restoration-interactive\"></div>");
+        // The figure as JSON text inside the script; "</" is escaped so that no title ends the script early.
+        html.Append("<script type=\"text/javascript\">(function(){var figure=").Append(figure.Replace("</", "<\\/")).Append(';');
+        html.Append($"var box=document.getElementById('{id}');");
+        html.Append("function draw(){if(!window.Plotly||!box)return false;var target=box.querySelector('.image-restoration-interactive');");
+        html.Append("window.Plotly.newPlot(target,figure.data,figure.layout,{responsive:true}).then(function(){box.querySelector('img').style.display='none';});return true;}");
+        html.Append($"if(!draw())window.addEventListener('{PlotlyReadyEvent}',draw,{{once:true}});}})();</script></div>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// plotly.js from Plotly.NET's assembly as a marked script element. AMD
+    /// loaders (require.js in Jupyter) are set aside while it runs, so that it
+    /// defines window.Plotly; then it tells the charts waiting for it.
+    /// </summary>
+    private static string PlotlyJsScript()
+    {
+        using var resource = typeof(GenericChart).Assembly.GetManifestResourceStream($"Plotly.NET.{PlotlyJsFileName}")
+                             ?? throw new InvalidOperationException($"Plotly.NET carries no {PlotlyJsFileName}.");
+        using var reader = new StreamReader(resource);
+        var script = reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+        return $"<script type=\"text/javascript\" {PlotlyJsMarker}>(function(){{if(window.Plotly)return;var define=window.define;window.define=undefined;" +
+               $"try{{{script}\n}}finally{{window.define=define;}}window.dispatchEvent(new Event('{PlotlyReadyEvent}'));}})();</script>";
     }
 
     /// <summary>Writes the plotly.js that Plotly.NET carries into <paramref name="folder"/> (once) and returns its path.</summary>

@@ -4,7 +4,6 @@ using ImageRestoration.Degradations;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
 using ImageRestoration.Training;
-using Plotly.NET;
 using static TorchSharp.torch;
 
 namespace ImageRestoration.Notebooks;
@@ -105,7 +104,7 @@ public static class Figures
     /// The degraded / restored / original grid of the run the configuration
     /// names, loaded from its run folder (or trained, if it is missing).
     /// </summary>
-    public static GenericChart Restorations(ExperimentConfiguration configuration)
+    public static DigitGridFigure Restorations(ExperimentConfiguration configuration)
     {
         using var run = Experiment.LoadOrRun(configuration);
         return DigitGrid.Restorations(run, $"{configuration.Model} trained on {configuration.Noise.Create().Name}: degraded, restored and original");

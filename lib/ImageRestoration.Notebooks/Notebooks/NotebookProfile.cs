@@ -111,9 +111,16 @@ public sealed class NotebookProfile
     public static string[] EnvironmentOverrides() =>
         (Environment.GetEnvironmentVariable(OverridesVariable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>Training progress for a notebook: one finished line per epoch (at verbosity 1 or 2), no live redraws.</summary>
+    /// <summary>
+    /// Training progress for a notebook. In a kernel, at verbosity 1 or 2:
+    /// one output updated in place (<see cref="LiveTrainingProgress"/>: a bar,
+    /// then the loss chart after each epoch). Elsewhere: one finished line
+    /// per epoch, no live redraws.
+    /// </summary>
     public static TrainingProgress Progress(ExperimentConfiguration configuration, TextWriter? output = null) =>
-        new(output ?? Console.Out, configuration.Verbosity, configuration.Epochs, live: false);
+        configuration.Verbosity > 0 && InteractiveKernel.IsRunningACell
+            ? new LiveTrainingProgress(configuration.Epochs, Experiment.RunName(configuration), output ?? Console.Out)
+            : new TrainingProgress(output ?? Console.Out, configuration.Verbosity, configuration.Epochs, live: false);
 
     public override string ToString() => $"{Name} profile: {Description} ({Cost})";
 }

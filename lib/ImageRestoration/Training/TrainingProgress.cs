@@ -7,8 +7,10 @@ namespace ImageRestoration.Training;
 /// Keras-style progress: verbosity 1 keeps one live line per epoch (a bar
 /// redrawn in place on a terminal; only the finished line when the output is
 /// a file or a notebook), verbosity 2 prints one line per finished epoch.
+/// Other views of the same progress (a notebook's live chart) override
+/// <see cref="Batch"/> and <see cref="Epoch"/>.
 /// </summary>
-public sealed class TrainingProgress(TextWriter? output, int verbosity, int epochs, bool live)
+public class TrainingProgress(TextWriter? output, int verbosity, int epochs, bool live)
 {
     private readonly Stopwatch sinceRedraw = Stopwatch.StartNew();
 
@@ -16,7 +18,7 @@ public sealed class TrainingProgress(TextWriter? output, int verbosity, int epoc
     public static TrainingProgress ForConsole(int verbosity, int epochs) =>
         new(Console.Out, verbosity, epochs, live: !Console.IsOutputRedirected);
 
-    public void Batch(int epoch, int batch, int batches, double meanLoss, double images, TimeSpan elapsed)
+    public virtual void Batch(int epoch, int batch, int batches, double meanLoss, double images, TimeSpan elapsed)
     {
         if (output is null || verbosity != 1 || !live || (sinceRedraw.ElapsedMilliseconds < 200 && batch < batches)) return;
         sinceRedraw.Restart();
@@ -27,7 +29,7 @@ public sealed class TrainingProgress(TextWriter? output, int verbosity, int epoc
         output.Flush();
     }
 
-    public void Epoch(EpochRecord record, int batches, int images)
+    public virtual void Epoch(EpochRecord record, int batches, int images)
     {
         if (output is null || verbosity == 0) return;
         var line = $"Epoch {record.Epoch}/{epochs} {batches} batches - {record.Seconds:F1}s " +

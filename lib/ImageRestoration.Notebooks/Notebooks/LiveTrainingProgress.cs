@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using static System.FormattableString;
+using System.Net;
+using ImageRestoration.Charts;
+using ImageRestoration.Training;
+
+namespace ImageRestoration.Notebooks;
+
+/// <summary>
+/// Training progress in a notebook as one output that changes in place, as
+/// Keras and fastai users expect: a bar that moves with the batches (redrawn
+/// at most once a second), the epochs so far and their loss chart, redrawn
+/// after each epoch; after the last epoch it is the final loss chart. The
+/// executed notebook keeps only that last state, not a line per update.
+/// Outside a kernel it falls back to the text progress it wraps.
+/// </summary>
+public sealed class LiveTrainingProgress : TrainingProgress
+{
+    private readonly int epochs;
+    private readonly string name;
+    private readonly TrainingHistory history = new();
+    private readonly Stopwatch sinceUpdate = Stopwatch.StartNew();
+    private object? displayed;
+    private string bar = "";
+
+    /// <param name="epochs">The number of epochs the run is configured for.</param>
+    /// <param name="name">The run's name, in the chart's title.</param>
+    /// <param name="fallback">Where the text lines go when no kernel runs the cell (null: nowhere).</param>
+    public LiveTrainingProgress(int epochs, string name, TextWriter? fallback = null) : base(fallback, verbosity: 1, epochs, live: false)
+    {
+        this.epochs = epochs;
+        this.name = name;
+    }
+
+    /// <summary>What the output shows now: the bar and, once an epoch has ended, the loss chart.</summary>
+    public string Html { get; private set; } = "";
+
+    public override void Batch(int epoch, int batch, int batches, double meanLoss, double images, TimeSpan elapsed)
+    {
+        if (sinceUpdate.ElapsedMilliseconds < 1000 && batch < batches && displayed is not null) return;
+        bar = Invariant($"<progress value=\"{batch}\" max=\"{batches}\" style=\"width:240px;vertical-align:middle\"></progress> ") +
+              Invariant($"<code>epoch {epoch}/{epochs}, batch {batch}/{batches}, {elapsed.TotalSeconds:F0} s, ") +
+              Invariant($"{images / Math.Max(elapsed.TotalSeconds, 1e-9):F0} pictures/s, loss {meanLoss:F4}</code>");
+        Show(chart: null);
+        if (displayed is null) base.Batch(epoch, batch, batches, meanLoss, images, elapsed);
+    }
+
+    public override void Epoch(EpochRecord record, int batches, int images)
+    {
+        history.Epochs.Add(record);
+        var done = record.Epoch >= epochs;
+        var state = done ? "done: " : "";
+        bar = Invariant($"<progress value=\"{record.Epoch}\" max=\"{epochs}\" style=\"width:240px;vertical-align:middle\"></progress> ") +
+              Invariant($"<code>{state}epoch {record.Epoch}/{epochs}, {record.Seconds:F1} s, {images / Math.Max(record.Seconds, 1e-9):F0} pictures/s, ") +
+              Invariant($"loss {record.TrainLoss:F4}, validation loss {record.ValidationLoss:F4}</code>");
+        var chart = LossChart.Of(history, name);
+        // While training: the picture only (cheap to redraw); at the end: the interactive chart over it.
+        Show(done ? ChartHtml.NotebookOutput(chart) : StaticChart(chart));
+        if (displayed is null) base.Epoch(record, batches, images);
+    }
+
+    private string? chartHtml;
+
+    private void Show(string? chart)
+    {
+        if (chart is not null) chartHtml = chart;
+        Html = $"<div class=\"image-restoration-training\">{bar}{chartHtml ?? ""}</div>";
+        sinceUpdate.Restart();
+        if (displayed is null) displayed = InteractiveKernel.Display(Html);
+        else InteractiveKernel.Update(displayed, Html);
+    }
+
+    private static string StaticChart(Plotly.NET.GenericChart chart)
+    {
+        var (width, height) = ChartImage.Size(chart);
+        return $"<div><img class=\"image-restoration-figure\" src=\"data:image/png;base64,{Convert.ToBase64String(ChartImage.Png(chart))}\" " +
+               $"width=\"{width}\" height=\"{height}\" alt=\"{WebUtility.HtmlEncode("loss per epoch so far")}\" style=\"max-width:100%;height:auto\"></div>";
+    }
+}
