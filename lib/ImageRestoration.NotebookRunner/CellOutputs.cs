@@ -23,7 +23,8 @@ public sealed class CellOutputs
         foreach (var value in @event["formattedValues"]?.AsArray().OfType<JsonObject>() ?? [])
         {
             if ((bool?)value["suppressDisplay"] == true || (string?)value["mimeType"] is not { } mime) continue;
-            data[mime] = (string?)value["value"] ?? "";
+            var text = (string?)value["value"] ?? "";
+            data[mime] = mime == "text/html" ? WithoutPlotlyJs(text) : text;
         }
         if (data.Count == 0) return;
         var valueId = (string?)@event["valueId"];
@@ -37,6 +38,29 @@ public sealed class CellOutputs
             : new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() };
         Outputs.Add(output);
         if (valueId is not null) displays[valueId] = output;
+    }
+
+    /// <summary>
+    /// Marks the script element in which the display library sends plotly.js
+    /// to a live notebook, once per kernel (ImageRestoration.Charts.ChartHtml.PlotlyJsMarker).
+    /// </summary>
+    public const string PlotlyJsMarker = "data-image-restoration=\"plotly.js\"";
+
+    /// <summary>
+    /// The HTML without the marked plotly.js script element: an executed copy
+    /// is for reading anywhere, where the charts' pictures show, and 3.6 MB of
+    /// script in it would be dead weight (and is refused in a committed notebook).
+    /// </summary>
+    public static string WithoutPlotlyJs(string html)
+    {
+        while (html.IndexOf(PlotlyJsMarker, StringComparison.Ordinal) is var marker and >= 0)
+        {
+            var start = html.LastIndexOf("<script", marker, StringComparison.Ordinal);
+            var end = html.IndexOf("</script>", marker, StringComparison.Ordinal);
+            if (start < 0 || end < 0) break;
+            html = html[..start] + html[(end + "</script>".Length)..];
+        }
+        return html;
     }
 
     /// <summary>StandardOutputValueProduced / StandardErrorValueProduced, merged with the stream just before.</summary>

@@ -103,14 +103,28 @@ public sealed class NotebookExecution(RunnerOptions options, TextWriter log)
             process?.Dispose();
         }
 
+        CommittedOutputs.Stamp(document, options.Profile, options.CommandLine, DateTimeOffset.UtcNow);
         var copy = Path.Combine(outputFolder, Path.GetFileName(path));
         Directory.CreateDirectory(outputFolder);
-        await File.WriteAllTextAsync(copy + ".tmp", document.ToJsonString(WriteOptions) + "\n", CancellationToken.None);
-        File.Move(copy + ".tmp", copy, overwrite: true);
+        await WriteAsync(document, copy);
+        NotebookPage.Write(document, copy);
         var ok = failedCell is null && !cancellation.IsCancellationRequested;
+        // Only a run in which every cell ran replaces the notebook: a failed run never overwrites good outputs.
+        if (ok && options.WriteBack)
+        {
+            await WriteAsync(document, path);
+            log.WriteLine("  => written back to " + Shown(path));
+        }
         var where = failedCell is null ? "" : failedCell == 0 ? " (the kernel did not start)" : $" at cell {failedCell}";
         log.WriteLine($"  => {(ok ? "ok" : "FAILED" + where)} in {clock.Elapsed.TotalSeconds:F1}s, {executed} cells run; executed copy: " + Shown(copy));
         return new NotebookResult(path, ok, executed, failedCell, clock.Elapsed, copy);
+    }
+
+    /// <summary>Writes a notebook as Jupyter and VS Code do (indented JSON, one final newline), atomically.</summary>
+    public static async Task WriteAsync(JsonObject document, string path)
+    {
+        await File.WriteAllTextAsync(path + ".tmp", document.ToJsonString(WriteOptions) + "\n", CancellationToken.None);
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>Submits one cell and gathers its events until the command with the same token succeeds or fails.</summary>

@@ -14,11 +14,11 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         RunnerOptions options;
-        string kernel;
+        var kernel = "";
         try
         {
             options = RunnerOptions.Parse(args);
-            kernel = options.ResolveKernel();
+            if (!options.Check && !options.Export) kernel = options.ResolveKernel();
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
@@ -26,6 +26,9 @@ public static class Program
             Console.Error.WriteLine(RunnerOptions.Usage);
             return 2;
         }
+
+        if (options.Check) return CheckCommitted(options);
+        if (options.Export) return Export(options);
 
         using var interrupted = new CancellationTokenSource();
         void Interrupt(PosixSignalContext context)
@@ -62,5 +65,55 @@ public static class Program
         Console.WriteLine($"notebooks: {ok} ok, {failed} failed" + (failed > 0 ? " - " + string.Join(", ", failures) : "") +
                           (interrupted.IsCancellationRequested ? " - interrupted" : ""));
         return interrupted.IsCancellationRequested ? 130 : failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>--check: one line per notebook, its problems under it, and a closing count.</summary>
+    private static int CheckCommitted(RunnerOptions options)
+    {
+        var failed = 0;
+        foreach (var notebook in options.Notebooks)
+        {
+            var problems = Read(notebook) is { } document ? CommittedOutputs.Problems(document) : ["it is not a notebook (JSON with cells)"];
+            Console.WriteLine($"{(problems.Count == 0 ? "ok  " : "FAIL")} {notebook}");
+            foreach (var problem in problems) Console.WriteLine("       " + problem);
+            if (problems.Count > 0) failed++;
+        }
+        Console.WriteLine($"committed outputs: {options.Notebooks.Count - failed} ok, {failed} failed");
+        return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>--export: the HTML page of each notebook as it is, in the output folder.</summary>
+    private static int Export(RunnerOptions options)
+    {
+        var output = options.ResolveOutput();
+        Directory.CreateDirectory(output);
+        var failed = 0;
+        foreach (var notebook in options.Notebooks)
+        {
+            if (Read(notebook) is not { } document)
+            {
+                Console.WriteLine($"FAIL {notebook} is not a notebook (JSON with cells)");
+                failed++;
+                continue;
+            }
+            var page = Path.Combine(output, Path.ChangeExtension(Path.GetFileName(notebook), ".html"));
+            File.WriteAllText(page, NotebookPage.Of(document, Path.GetFileNameWithoutExtension(notebook)));
+            Console.WriteLine($"ok   {notebook} -> {page}");
+        }
+        return failed > 0 ? 1 : 0;
+    }
+
+    private static System.Text.Json.Nodes.JsonObject? Read(string path)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) is System.Text.Json.Nodes.JsonObject { } document && document["cells"] is System.Text.Json.Nodes.JsonArray
+                ? document
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -9,8 +9,15 @@ public sealed class RunnerOptions
         """
         usage: notebook-runner [options] NOTEBOOK.ipynb|FOLDER...
           Runs each notebook cell by cell in a fresh .NET Interactive kernel started
-          in the notebook's folder, writes the executed copy (with its outputs) to
-          the output folder, and exits non-zero if any cell failed.
+          in the notebook's folder, writes the executed copy (with its outputs, the
+          run's profile, date and command, and each cell's source hash) and its HTML
+          page (NAME.html, self-contained) to the output folder, and exits non-zero
+          if any cell failed.
+        modes:
+          --write-back            also replace each notebook with its executed copy, when every cell ran
+          --check                 run nothing: check the notebooks' committed outputs (recorded source hashes
+                                  match, no external URL, outputs at most 2 MB); exits 1 on any problem
+          --export                run nothing: write the HTML page of each notebook as it is, to the output folder
         options:
           --kernel PATH           dotnet-interactive to start (default: .tools/dotnet-interactive/dotnet-interactive
                                   in this repository, set up by .devcontainer/setup-kernel.sh)
@@ -29,6 +36,12 @@ public sealed class RunnerOptions
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(3);
     public Dictionary<string, string> Environment { get; } = [];
     public bool ShowOutput { get; set; }
+    public bool WriteBack { get; set; }
+    public bool Check { get; set; }
+    public bool Export { get; set; }
+
+    /// <summary>The command as it was given, recorded in executed copies (the data folder's value left out: it is the machine's).</summary>
+    public string CommandLine { get; private set; } = "notebook-runner";
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static RunnerOptions Parse(IReadOnlyList<string> args)
@@ -52,6 +65,9 @@ public sealed class RunnerOptions
                 case "--cell-timeout": options.CellTimeout = Seconds("--cell-timeout"); break;
                 case "--startup-timeout": options.StartupTimeout = Seconds("--startup-timeout"); break;
                 case "--show-output": options.ShowOutput = true; break;
+                case "--write-back": options.WriteBack = true; break;
+                case "--check": options.Check = true; break;
+                case "--export": options.Export = true; break;
                 case "--env":
                     var assignment = Value();
                     var equals = assignment.IndexOf('=');
@@ -66,7 +82,21 @@ public sealed class RunnerOptions
             }
         }
         if (options.Notebooks.Count == 0) throw new ArgumentException("Give at least one notebook (.ipynb) or folder of notebooks.");
+        if ((options.Check ? 1 : 0) + (options.Export ? 1 : 0) + (options.WriteBack ? 1 : 0) > 1)
+            throw new ArgumentException("Give at most one of --check, --export and --write-back.");
+        options.CommandLine = string.Join(" ", ["notebook-runner", .. args.Select(Shown)]);
         return options;
+    }
+
+    /// <summary>The profile the kernels run in: --env IMAGE_RESTORATION_PROFILE, else the runner's own environment, else the notebooks' default.</summary>
+    public string Profile =>
+        Environment.GetValueOrDefault("IMAGE_RESTORATION_PROFILE") ?? System.Environment.GetEnvironmentVariable("IMAGE_RESTORATION_PROFILE") ?? "default";
+
+    private static string Shown(string argument)
+    {
+        var equals = argument.IndexOf('=');
+        if (equals > 0 && argument[..equals] == "IMAGE_RESTORATION_DATA") argument = "IMAGE_RESTORATION_DATA=$IMAGE_RESTORATION_DATA";
+        return argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./$:,".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''")}'";
     }
 
     private static IEnumerable<string> Expand(string path)
