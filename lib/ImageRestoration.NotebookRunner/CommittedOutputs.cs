@@ -54,8 +54,8 @@ public static partial class CommittedOutputs
         {
             var cell = cells[index];
             if (cell["outputs"] is not JsonArray { Count: > 0 } outputs) continue;
-            var text = outputs.ToJsonString();
-            weight += Encoding.UTF8.GetByteCount(text);
+            weight += Encoding.UTF8.GetByteCount(outputs.ToJsonString(Relaxed));
+            var text = string.Join("\n", Strings(outputs));
             var recorded = (string?)cell["metadata"]?[MetadataKey]?["source_sha256"];
             if (recorded is null)
                 problems.Add($"cell {index + 1} has outputs but no recorded source hash (metadata {MetadataKey}.source_sha256): run the notebook with the runner's --write-back");
@@ -63,7 +63,7 @@ public static partial class CommittedOutputs
                 problems.Add($"cell {index + 1} was edited after its outputs were made (its source hash no longer matches): run the notebook again with --write-back");
             foreach (Match url in ExternalUrlPattern().Matches(text).Take(3))
                 problems.Add($"cell {index + 1} has an output that references an external URL: {url.Value}");
-            if (text.Contains("data-image-restoration=\\\"plotly.js\\\"", StringComparison.Ordinal))
+            if (text.Contains(CellOutputs.PlotlyJsMarker, StringComparison.Ordinal))
                 problems.Add($"cell {index + 1} has an output that carries a copy of plotly.js");
         }
         if (weight > MaxOutputBytes)
@@ -71,9 +71,21 @@ public static partial class CommittedOutputs
         return problems;
     }
 
+    /// <summary>As the file holds it: HTML characters as they are.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Every string inside a JSON value: the outputs' texts, HTML, pictures.</summary>
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonArray array => array.SelectMany(Strings),
+        JsonObject obj => obj.SelectMany(p => Strings(p.Value)),
+        JsonValue value when value.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
+
     private static List<JsonObject> Cells(JsonObject notebook) => (notebook["cells"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
-    /// <summary>http(s) and protocol-relative (//host/...) URLs.</summary>
-    [GeneratedRegex(@"(?:https?:)?//[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s""'<>\\]*)?", RegexOptions.IgnoreCase)]
+    /// <summary>http(s) URLs, and protocol-relative ones (//host/...) where an attribute or a text starts one.</summary>
+    [GeneratedRegex(@"(?:https?:|(?<=^|[""'(=\s]))//[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s""'<>\\]*)?", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalUrlPattern();
 }
