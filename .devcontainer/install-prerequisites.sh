@@ -8,6 +8,9 @@
 #    else on the system moves. Ubuntu 24.04 and Debian 13 already have it.
 # 2. Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist), which
 #    the tests load to show that any MNIST-format data set works.
+# 3. Debian's chromium, with which the tests and CI open exported notebook
+#    pages offline and check that every figure shows, and fonts-dejavu-core,
+#    the font the static charts and digit grids are drawn with.
 set -euo pipefail
 
 needed=GLIBCXX_3.4.32
@@ -56,4 +59,17 @@ elif command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
 else
   echo "prerequisites: no apt-get; the Fashion-MNIST test needs the four files in $fashion."
+fi
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "prerequisites: chromium and the DejaVu fonts are installed."
+elif command -v apt-get >/dev/null; then
+  echo "prerequisites: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "prerequisites: no apt-get; the page checks need ${missing[*]}."
 fi

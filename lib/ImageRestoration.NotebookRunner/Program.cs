@@ -18,7 +18,7 @@ public static class Program
         try
         {
             options = RunnerOptions.Parse(args);
-            if (!options.Check && !options.Export) kernel = options.ResolveKernel();
+            if (!options.Check && !options.Export && !options.VerifyPages) kernel = options.ResolveKernel();
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
@@ -29,6 +29,7 @@ public static class Program
 
         if (options.Check) return CheckCommitted(options);
         if (options.Export) return Export(options);
+        if (options.VerifyPages) return VerifyPages(options);
 
         using var interrupted = new CancellationTokenSource();
         void Interrupt(PosixSignalContext context)
@@ -100,6 +101,32 @@ public static class Program
             File.WriteAllText(page, NotebookPage.Of(document, Path.GetFileNameWithoutExtension(notebook)));
             Console.WriteLine($"ok   {notebook} -> {page}");
         }
+        return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>--verify-pages: each page's pictures as Chromium shows them offline, one line per page and one per blank picture.</summary>
+    private static int VerifyPages(RunnerOptions options)
+    {
+        if (PageCheck.FindChromium() is not { } chromium)
+        {
+            Console.Error.WriteLine("notebook-runner: --verify-pages needs Chromium (Debian's chromium package; .devcontainer/install-prerequisites.sh installs it) or CHROMIUM=PATH.");
+            return 2;
+        }
+        var failed = 0;
+        foreach (var page in options.Notebooks)
+        {
+            var result = PageCheck.Run(page, chromium);
+            var nonBlank = result.Figures.Count(f => f.NonBlank);
+            var ok = nonBlank == result.Figures.Count && result.ExternalRequests.Count == 0;
+            Console.WriteLine($"{(ok ? "ok  " : "FAIL")} {page}: {result.Figures.Count} figures, {nonBlank} non-blank" +
+                              (result.ExternalRequests.Count > 0 ? $", {result.ExternalRequests.Count} requests outside the file" : ""));
+            foreach (var figure in result.Figures.Where(f => !f.NonBlank))
+                Console.WriteLine($"       figure {figure.Index + 1} ({figure.Alt}): {figure.Width:F0}x{figure.Height:F0} shown, " +
+                                  $"{figure.NaturalWidth}x{figure.NaturalHeight} decoded, spread {figure.Spread:F1}{(figure.Error is null ? "" : ", " + figure.Error)}");
+            foreach (var request in result.ExternalRequests) Console.WriteLine("       asked for " + request);
+            if (!ok) failed++;
+        }
+        Console.WriteLine($"pages: {options.Notebooks.Count - failed} ok, {failed} failed");
         return failed > 0 ? 1 : 0;
     }
 

@@ -18,6 +18,9 @@ public sealed class RunnerOptions
           --check                 run nothing: check the notebooks' committed outputs (recorded source hashes
                                   match, no external URL, outputs at most 2 MB); exits 1 on any problem
           --export                run nothing: write the HTML page of each notebook as it is, to the output folder
+          --verify-pages          run nothing: open each HTML page (PAGE.html or a folder of them) in headless
+                                  Chromium with the network off; exits 1 when a picture is blank or a page
+                                  asks for anything outside its file
         options:
           --kernel PATH           dotnet-interactive to start (default: .tools/dotnet-interactive/dotnet-interactive
                                   in this repository, set up by .devcontainer/setup-kernel.sh)
@@ -39,6 +42,7 @@ public sealed class RunnerOptions
     public bool WriteBack { get; set; }
     public bool Check { get; set; }
     public bool Export { get; set; }
+    public bool VerifyPages { get; set; }
 
     /// <summary>The command as it was given, recorded in executed copies (the data folder's value left out: it is the machine's).</summary>
     public string CommandLine { get; private set; } = "notebook-runner";
@@ -68,6 +72,7 @@ public sealed class RunnerOptions
                 case "--write-back": options.WriteBack = true; break;
                 case "--check": options.Check = true; break;
                 case "--export": options.Export = true; break;
+                case "--verify-pages": options.VerifyPages = true; break;
                 case "--env":
                     var assignment = Value();
                     var equals = assignment.IndexOf('=');
@@ -77,13 +82,13 @@ public sealed class RunnerOptions
                 case "-h" or "--help": throw new ArgumentException("");
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unknown option {args[i]}.");
-                    options.Notebooks.AddRange(Expand(args[i]));
+                    options.Notebooks.AddRange(Expand(args[i], options.VerifyPages ? "*.html" : "*.ipynb"));
                     break;
             }
         }
         if (options.Notebooks.Count == 0) throw new ArgumentException("Give at least one notebook (.ipynb) or folder of notebooks.");
-        if ((options.Check ? 1 : 0) + (options.Export ? 1 : 0) + (options.WriteBack ? 1 : 0) > 1)
-            throw new ArgumentException("Give at most one of --check, --export and --write-back.");
+        if (new[] { options.Check, options.Export, options.WriteBack, options.VerifyPages }.Count(m => m) > 1)
+            throw new ArgumentException("Give at most one of --check, --export, --verify-pages and --write-back.");
         options.CommandLine = string.Join(" ", ["notebook-runner", .. args.Select(Shown)]);
         return options;
     }
@@ -99,12 +104,12 @@ public sealed class RunnerOptions
         return argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./$:,".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''")}'";
     }
 
-    private static IEnumerable<string> Expand(string path)
+    private static IEnumerable<string> Expand(string path, string pattern)
     {
         if (Directory.Exists(path))
         {
-            var notebooks = Directory.GetFiles(path, "*.ipynb").Order(StringComparer.Ordinal).ToList();
-            return notebooks.Count > 0 ? notebooks : throw new ArgumentException($"{path} holds no .ipynb notebook.");
+            var files = Directory.GetFiles(path, pattern).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+            return files.Count > 0 ? files : throw new ArgumentException($"{path} holds no {pattern[1..]} file.");
         }
         return File.Exists(path) ? [path] : throw new ArgumentException($"{path}: no such notebook or folder.");
     }

@@ -13,9 +13,12 @@ internal static class InteractiveKernel
     private const string KernelType = "Microsoft.DotNet.Interactive.Kernel";
     private const string ContextType = "Microsoft.DotNet.Interactive.KernelInvocationContext";
     private const string FormatterType = "Microsoft.DotNet.Interactive.Formatting.Formatter";
+    private const string ContextExtensionsType = "Microsoft.DotNet.Interactive.KernelInvocationContextExtensions";
 
     /// <summary>True while a kernel is running a cell in this process.</summary>
-    public static bool IsRunningACell => Find(ContextType)?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is not null;
+    public static bool IsRunningACell => CurrentContext() is not null;
+
+    private static object? CurrentContext() => Find(ContextType)?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
 
     /// <summary>
     /// Registers <paramref name="format"/> as the kernel's formatter of
@@ -32,12 +35,18 @@ internal static class InteractiveKernel
         return true;
     }
 
-    /// <summary>Shows HTML as a new output of the running cell; returns the displayed value to update, or null outside a kernel.</summary>
+    /// <summary>
+    /// Shows HTML as a new output of the running cell; returns the displayed
+    /// value to update, or null outside a kernel. <c>context.DisplayAs(html,
+    /// "text/html")</c> rather than <c>Kernel.display</c>: in kernel 1.0.712001
+    /// the value that <c>display</c> returns sends its updates under another id
+    /// than the output it made, so each update became a second output.
+    /// </summary>
     public static object? Display(string html)
     {
-        if (!IsRunningACell || Find(KernelType) is not { } kernel) return null;
-        var display = kernel.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]);
-        return display?.Invoke(null, [Html(kernel, html), Array.Empty<string>()]);
+        if (CurrentContext() is not { } context || Find(ContextExtensionsType) is not { } extensions) return null;
+        var displayAs = extensions.GetMethod("DisplayAs", BindingFlags.Public | BindingFlags.Static, [context.GetType(), typeof(string), typeof(string)]);
+        return displayAs?.Invoke(null, [context, html, "text/html"]);
     }
 
     /// <summary>Replaces what a displayed value shows (<c>DisplayedValue.Update</c>).</summary>
