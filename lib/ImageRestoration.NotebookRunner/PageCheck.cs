@@ -42,7 +42,7 @@ public static partial class PageCheck
         <script>
         window.addEventListener('load', function () {
           var figures = [];
-          document.querySelectorAll('main img').forEach(function (img, index) {
+          Array.prototype.slice.call(document.images).forEach(function (img, index) {
             var box = img.getBoundingClientRect(), style = getComputedStyle(img), spread = 0, error = null;
             try {
               var canvas = document.createElement('canvas');

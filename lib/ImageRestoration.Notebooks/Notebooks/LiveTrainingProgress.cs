@@ -13,6 +13,8 @@ namespace ImageRestoration.Notebooks;
 /// at most once a second), the epochs so far and their loss chart, redrawn
 /// after each epoch; after the last epoch it is the final loss chart. The
 /// executed notebook keeps only that last state, not a line per update.
+/// When one progress serves several trainings (a study), each training that
+/// starts again from epoch 1 gets an output of its own.
 /// Outside a kernel it falls back to the text progress it wraps.
 /// </summary>
 public sealed class LiveTrainingProgress : TrainingProgress
@@ -23,6 +25,7 @@ public sealed class LiveTrainingProgress : TrainingProgress
     private readonly Stopwatch sinceUpdate = Stopwatch.StartNew();
     private object? displayed;
     private string bar = "";
+    private int lastEpoch;
 
     /// <param name="epochs">The number of epochs the run is configured for.</param>
     /// <param name="name">The run's name, in the chart's title.</param>
@@ -38,6 +41,8 @@ public sealed class LiveTrainingProgress : TrainingProgress
 
     public override void Batch(int epoch, int batch, int batches, double meanLoss, double images, TimeSpan elapsed)
     {
+        if (epoch <= lastEpoch && batch == 1) NextTraining();
+        lastEpoch = Math.Max(lastEpoch, epoch - 1);
         if (sinceUpdate.ElapsedMilliseconds < 1000 && batch < batches && displayed is not null) return;
         bar = Invariant($"<progress value=\"{batch}\" max=\"{batches}\" style=\"width:240px;vertical-align:middle\"></progress> ") +
               Invariant($"<code>epoch {epoch}/{epochs}, batch {batch}/{batches}, {elapsed.TotalSeconds:F0} s, ") +
@@ -48,6 +53,8 @@ public sealed class LiveTrainingProgress : TrainingProgress
 
     public override void Epoch(EpochRecord record, int batches, int images)
     {
+        if (record.Epoch <= lastEpoch) NextTraining();
+        lastEpoch = record.Epoch;
         history.Epochs.Add(record);
         var done = record.Epoch >= epochs;
         var state = done ? "done: " : "";
@@ -61,6 +68,15 @@ public sealed class LiveTrainingProgress : TrainingProgress
     }
 
     private string? chartHtml;
+
+    /// <summary>A new training began (epoch 1 again): a fresh history in a new output; the finished one stays as it ended.</summary>
+    private void NextTraining()
+    {
+        history.Epochs.Clear();
+        chartHtml = null;
+        displayed = null;
+        lastEpoch = 0;
+    }
 
     private void Show(string? chart)
     {
