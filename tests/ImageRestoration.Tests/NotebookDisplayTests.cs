@@ -3,6 +3,7 @@ using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
 using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using ImageRestoration.Models;
 using ImageRestoration.Notebooks;
 using ImageRestoration.NotebookRunner;
@@ -123,7 +124,7 @@ public sealed partial class NotebookDisplayTests : IDisposable
             new() { Method = method, Kind = kind, Degradation = "gaussian-0.5", Psnr = psnr, Ssim = psnr / 30 };
         var table = new StudyTable
         {
-            Study = Studies.Baselines, Title = "Baselines", Configuration = new ExperimentConfiguration(),
+            Study = Study.Baselines, Title = "Baselines", Configuration = new ExperimentConfiguration(),
             Rows = [Row("noisy input", RestorerKind.Input, 12), Row("median 3x3", RestorerKind.Baseline, 15), Row("autoencoder", RestorerKind.Model, 18)],
         };
 

@@ -6,6 +6,7 @@ using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
 using ImageRestoration.Evaluation;
+using ImageRestoration.Studies;
 using ImageRestoration.Models;
 using ImageRestoration.Training;
 using Plotly.NET;
