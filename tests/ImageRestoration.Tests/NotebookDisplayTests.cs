@@ -192,11 +192,12 @@ public sealed partial class NotebookDisplayTests : IDisposable
         Assert.Contains("Plotly.newPlot", live.Html); // the final state is the interactive chart over its picture
         Assert.Contains("Epoch 2/2", lines.ToString());
 
-        // A study trains again from epoch 1 with the same progress: a fresh view, not a chart of four epochs.
+        // A study trains again from epoch 1 with the same progress: the chart starts again, not a chart of four epochs.
         live.Batch(1, 1, 10, 0.5, 128, TimeSpan.FromSeconds(0.2));
         live.Epoch(new EpochRecord(1, 0.4, 0.38, 0.04, 0.038, 2), 10, 1280);
         Assert.Contains("<code>epoch 1/2,", live.Html);
         Assert.DoesNotContain("done:", live.Html);
+        Assert.Contains("clean (training 2)", live.Html);
     }
 
     [GeneratedRegex("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")]

@@ -180,7 +180,18 @@ public static partial class ChartImage
         if ((bool?)trace["showlegend"] != false) barPlot.LegendText = Plain(Text(trace["name"]));
         if (labels is null) return;
         var ticks = Enumerable.Range(0, labels.Length).Select(i => (double)(horizontal ? labels.Length - 1 - i : i)).ToArray();
-        if (horizontal) plot.Axes.Left.SetTicks(ticks, labels); else plot.Axes.Bottom.SetTicks(ticks, labels);
+        if (horizontal) plot.Axes.Left.SetTicks(ticks, labels);
+        else
+        {
+            plot.Axes.Bottom.SetTicks(ticks, labels);
+            // Long names side by side would overlap: slanted, they fit.
+            if (labels.Sum(l => l.Length) > 36)
+            {
+                plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+                plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
+                plot.Axes.Bottom.MinimumSize = 6 * labels.Max(l => l.Length) + 10;
+            }
+        }
         // Bars grow from zero: no margin at their base, room for their labels at their end.
         if (horizontal) plot.Axes.Margins(left: 0, right: 0.12, bottom: 0.05, top: 0.05);
         else plot.Axes.Margins(left: 0.05, right: 0.05, bottom: 0, top: 0.12);

@@ -13,8 +13,9 @@ namespace ImageRestoration.Notebooks;
 /// at most once a second), the epochs so far and their loss chart, redrawn
 /// after each epoch; after the last epoch it is the final loss chart. The
 /// executed notebook keeps only that last state, not a line per update.
-/// When one progress serves several trainings (a study), each training that
-/// starts again from epoch 1 gets an output of its own.
+/// When one progress serves several trainings (a study), a training that
+/// starts again from epoch 1 starts the chart again in the same output, so a
+/// study's cell ends with one picture (its last training), not one per model.
 /// Outside a kernel it falls back to the text progress it wraps.
 /// </summary>
 public sealed class LiveTrainingProgress : TrainingProgress
@@ -26,6 +27,7 @@ public sealed class LiveTrainingProgress : TrainingProgress
     private object? displayed;
     private string bar = "";
     private int lastEpoch;
+    private int trainings = 1;
 
     /// <param name="epochs">The number of epochs the run is configured for.</param>
     /// <param name="name">The run's name, in the chart's title.</param>
@@ -61,21 +63,22 @@ public sealed class LiveTrainingProgress : TrainingProgress
         bar = Invariant($"<progress value=\"{record.Epoch}\" max=\"{epochs}\" style=\"width:240px;vertical-align:middle\"></progress> ") +
               Invariant($"<code>{state}epoch {record.Epoch}/{epochs}, {record.Seconds:F1} s, {images / Math.Max(record.Seconds, 1e-9):F0} pictures/s, ") +
               Invariant($"loss {record.TrainLoss:F4}, validation loss {record.ValidationLoss:F4}</code>");
-        var chart = LossChart.Of(history, name);
+        var run = trainings > 1 ? $"{name} (training {trainings})" : name;
+        var chart = LossChart.Of(history, run);
         // While training: the picture only (cheap to redraw); at the end: the interactive chart over it.
-        Show(done ? ChartHtml.NotebookOutput(chart) : StaticChart(chart));
+        Show(done ? ChartHtml.NotebookOutput(chart) : StaticChart(chart, $"{run}: loss per epoch so far"));
         if (displayed is null) base.Epoch(record, batches, images);
     }
 
     private string? chartHtml;
 
-    /// <summary>A new training began (epoch 1 again): a fresh history in a new output; the finished one stays as it ended.</summary>
+    /// <summary>A new training began (epoch 1 again): a fresh history, in the same output.</summary>
     private void NextTraining()
     {
         history.Epochs.Clear();
         chartHtml = null;
-        displayed = null;
         lastEpoch = 0;
+        trainings++;
     }
 
     private void Show(string? chart)
@@ -87,10 +90,10 @@ public sealed class LiveTrainingProgress : TrainingProgress
         else InteractiveKernel.Update(displayed, Html);
     }
 
-    private static string StaticChart(Plotly.NET.GenericChart chart)
+    private static string StaticChart(Plotly.NET.GenericChart chart, string description)
     {
         var (width, height) = ChartImage.Size(chart);
         return $"<div><img class=\"image-restoration-figure\" src=\"data:image/png;base64,{Convert.ToBase64String(ChartImage.Png(chart))}\" " +
-               $"width=\"{width}\" height=\"{height}\" alt=\"{WebUtility.HtmlEncode("loss per epoch so far")}\" style=\"max-width:100%;height:auto\"></div>";
+               $"width=\"{width}\" height=\"{height}\" alt=\"{WebUtility.HtmlEncode(description)}\" style=\"max-width:100%;height:auto\"></div>";
     }
 }
