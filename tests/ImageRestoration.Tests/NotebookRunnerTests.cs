@@ -133,4 +133,53 @@ public sealed class NotebookRunnerTests : IDisposable
         Assert.False(Alive(pids[0]), $"the kernel (pid {pids[0]}) is still running");
         Assert.False(Alive(pids[1]), $"the kernel's orphaned child (pid {pids[1]}) is still running");
     }
+
+    [Fact]
+    public void LibraryObjectsDisplayThemselvesAndTrainingUpdatesOneOutput()
+    {
+        string Dll(string name) => Path.Combine(AppContext.BaseDirectory, name).Replace("\\", "/");
+        var notebook = Notebook("display",
+            Code($$"""
+                  #r "nuget: TorchSharp-cpu, 0.107.0"
+                  #r "nuget: FSharp.Core, 10.1.403"
+                  #r "nuget: Plotly.NET, 6.0.0"
+                  #r "nuget: Plotly.NET.CSharp, 0.14.0"
+                  #r "nuget: ScottPlot, 5.1.59"
+                  #r "{{Dll("ImageRestoration.dll")}}"
+                  #r "{{Dll("ImageRestoration.Notebooks.dll")}}"
+                  using ImageRestoration.Configuration;
+                  using ImageRestoration.Notebooks;
+                  using ImageRestoration.Training;
+                  Console.WriteLine($"registered {NotebookDisplay.Register()}");
+                  """),
+            Code("new TrainingHistory { Epochs = [new EpochRecord(1, 0.3, 0.28, 0.03, 0.028, 1), new EpochRecord(2, 0.2, 0.19, 0.02, 0.019, 1)] }"),
+            Code("new ExperimentConfiguration()"),
+            Code("""
+                 var progress = NotebookProfile.Progress(new ExperimentConfiguration().With("epochs=2"));
+                 for (var epoch = 1; epoch <= 2; epoch++)
+                 {
+                     for (var batch = 1; batch <= 3; batch++) progress.Batch(epoch, batch, 3, 0.3 / epoch, 128 * batch, TimeSpan.FromSeconds(batch));
+                     progress.Epoch(new EpochRecord(epoch, 0.3 / epoch, 0.28 / epoch, 0.03, 0.028, 3), 3, 384);
+                 }
+                 Console.WriteLine(progress.GetType().Name);
+                 """));
+
+        var (code, output) = Run(notebook);
+
+        Assert.True(code == 0, output);
+        var executed = JsonNode.Parse(File.ReadAllText(temp.File("executed/display.ipynb")))!.AsObject();
+        var cells = executed["cells"]!.AsArray();
+        string Html(int cell) => string.Concat(cells[cell]!["outputs"]!.AsArray().Select(o => (string?)o!["data"]?["text/html"]));
+        Assert.Contains($"registered {ImageRestoration.Notebooks.NotebookDisplay.Types.Count}", cells[1]!["outputs"]!.ToJsonString());
+        Assert.Contains("src=\"data:image/png;base64,", Html(2)); // the history as its loss chart
+        Assert.Contains("Plotly.newPlot", Html(2));
+        Assert.DoesNotContain(ImageRestoration.NotebookRunner.CellOutputs.PlotlyJsMarker, executed.ToJsonString());
+        Assert.Matches("<td[^>]*>batchSize</td><td[^>]*>128</td>", Html(3)); // the configuration as its keys
+        var training = cells[4]!["outputs"]!.AsArray().Where(o => o!["data"]?["text/html"] is not null).ToList();
+        Assert.Single(training); // one output, updated in place
+        Assert.Contains("done: epoch 2/2", Html(4));
+        Assert.Contains("LiveTrainingProgress", cells[4]!["outputs"]!.ToJsonString());
+        Assert.Empty(ImageRestoration.NotebookRunner.CommittedOutputs.Problems(executed)); // hashes recorded, no URL, small
+        Assert.True(File.Exists(temp.File("executed/display.html")));
+    }
 }
