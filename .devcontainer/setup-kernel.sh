@@ -7,8 +7,8 @@
 # - .NET Interactive 1.0.712001 is the last kernel (Polyglot Notebooks and
 #   .NET Interactive were deprecated in 2026); VS Code's Polyglot Notebooks
 #   launches it, and so does the headless runner (lib/ImageRestoration.NotebookRunner).
-# - That kernel ships FSharp.Core 10.0, but Plotly.NET 6.0.0 and
-#   Plotly.NET.Interactive 6.0.0 need FSharp.Core 10.1.403: in the stock
+# - That kernel ships FSharp.Core 10.0, but Plotly.NET 6.0.0 needs
+#   FSharp.Core 10.1.403: in the stock
 #   kernel every Plotly.NET call fails with "Could not load file or assembly
 #   'FSharp.Core, Version=10.1.0.0'". Replacing FSharp.Core.dll in this private
 #   copy with the one from the FSharp.Core 10.1.403 package fixes it (a chart
