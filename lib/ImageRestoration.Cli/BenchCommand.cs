@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using ImageRestoration.Cli.Benchmarks;
 using ImageRestoration.Data;
 
@@ -20,10 +21,10 @@ internal static class BenchCommand
 
     public static Command Create(TextWriter output, TextWriter error, Option<string?> data)
     {
-        var rounds = new Option<int>("--rounds") { Description = "Rounds of alternating measurements; the report gives medians.", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int[]>("--threads") { Description = "Thread counts to measure.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
-        var epochs = new Option<int>("--epochs") { Description = "Full training epochs per measurement (after a warm-up).", DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--inference-batch") { Description = "Images per inference batch.", DefaultValueFactory = _ => 128 };
+        var rounds = Program.WholeNumberOption("--rounds", "Rounds of alternating measurements; the report gives medians.", 3);
+        var threads = Program.WholeNumbersOption("--threads", "Thread counts to measure.", [1, 2]);
+        var epochs = Program.WholeNumberOption("--epochs", "Full training epochs per measurement (after a warm-up).", 2);
+        var batch = Program.WholeNumberOption("--inference-batch", "Images per inference batch.", 128);
         var python = new Option<string[]>("--python")
         {
             Description = "Pythons with PyTorch, each measured in every variant it offers (eager, channels-last, compile); 'none' skips PyTorch. " +
@@ -31,13 +32,27 @@ internal static class BenchCommand
             DefaultValueFactory = _ => [DefaultPython], AllowMultipleArgumentsPerToken = true,
         };
         var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table and the raw measurements (JSON lines) here." };
+        var layers = new Option<bool>("--layers")
+        {
+            Description = "Instead of the comparison, time each part of a TorchSharp training step (every layer alone, the loss, the optimizer) " +
+                          "against the whole step, at each thread count.",
+        };
         var command = new Command("bench", "Measure training and inference throughput and memory against PyTorch on this machine.")
-            { rounds, threads, epochs, batch, python, report, data };
+            { rounds, threads, epochs, batch, python, report, layers, data };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
-            if (parsed.GetValue(rounds) < 1 || parsed.GetValue(epochs) < 1 || parsed.GetValue(batch) < 1 || parsed.GetValue(threads)!.Any(t => t < 1))
-                throw new Configuration.ConfigurationException("--rounds, --epochs, --inference-batch and --threads must be positive.");
+            if (parsed.GetValue(rounds) < 1 || parsed.GetValue(epochs) < 1 || parsed.GetValue(batch) < 1)
+                throw new Configuration.ConfigurationException("--rounds, --epochs and --inference-batch must be positive.");
+            // More threads than processors only slows libtorch down, and very many abort it.
+            foreach (var t in parsed.GetValue(threads)!.Where(t => t < 1 || t > Environment.ProcessorCount))
+                throw new Configuration.ConfigurationException($"--threads {t}: must be between 1 and {Environment.ProcessorCount} (this machine's processors).");
             var directory = Path.GetFullPath(DataLocator.Resolve(parsed.GetValue(data), log: output));
+            if (parsed.GetValue(layers))
+            {
+                if (new Option[] { rounds, epochs, batch, python }.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } unused)
+                    throw new Configuration.ConfigurationException($"{unused.Name} does not apply to --layers, which times TorchSharp's training step alone.");
+                return ProfileLayers(directory, parsed.GetValue(threads)!, parsed.GetValue(report), output);
+            }
             var script = Path.Combine(AppContext.BaseDirectory, PyTorchScript);
             var pythons = parsed.GetValue(python)!.Where(p => p != "none").Select(Path.GetFullPath).ToList();
             foreach (var p in pythons.Where(p => !File.Exists(p)))
@@ -73,6 +88,23 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary><c>bench --layers</c>: the <see cref="LayerProfile"/> of one batch of training images at each thread count.</summary>
+    private static int ProfileLayers(string directory, int[] threads, FileInfo? report, TextWriter output)
+    {
+        TorchRuntime.Initialize();
+        const int images = 128;
+        using var train = ImageDataset.Load(directory, DatasetSplit.Train, images);
+        var markdown = new StringBuilder();
+        foreach (var t in threads)
+        {
+            TorchSharp.torch.set_num_threads(t);
+            markdown.AppendLine(LayerProfile.ToMarkdown(t, train.Count, LayerProfile.Measure(train.Images)));
+        }
+        output.Write(markdown);
+        if (report is not null) File.WriteAllText(report.FullName, markdown.ToString());
+        return 0;
     }
 
     /// <summary>The hidden worker: one TorchSharp measurement in this process, printed as one RESULT line.</summary>

@@ -39,6 +39,7 @@ internal static class EvaluateCommand
                 throw new ConfigurationException(configuration.Mode != TrainingMode.Denoising
                     ? $"'{unused}' does not apply: the images are evaluated clean (mode clean); add --set mode=denoising to evaluate on degraded ones."
                     : $"'{unused}' does not apply to noise.kind {configuration.Noise.Create().Name}.");
+            Experiment.Prepare(configuration);
             var directory = DataLocator.Resolve(configuration.DataDirectory, log: output);
             // Scores on other data than the run's come only from an explicit --data or dataDirectory.
             if (!overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase)))

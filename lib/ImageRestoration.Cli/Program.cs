@@ -68,14 +68,41 @@ public static class Program
     internal static Option<int?> WholeNumberOption(string name, string description) => new(name)
     {
         Description = description,
-        CustomParser = result =>
-        {
-            var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)) return value;
-            result.AddError($"{name} {token}: not a whole number.");
-            return null;
-        },
+        CustomParser = result => WholeNumbers(result, name) is [var value] ? value : null,
     };
+
+    /// <summary>A whole-number option with a default, whose parse error names the option and the value.</summary>
+    internal static Option<int> WholeNumberOption(string name, string description, int defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => WholeNumbers(result, name) is [var value] ? value : defaultValue,
+    };
+
+    /// <summary>An option of one or more whole numbers with a default, whose parse error names the option and the value.</summary>
+    internal static Option<int[]> WholeNumbersOption(string name, string description, int[] defaultValues) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValues,
+        AllowMultipleArgumentsPerToken = true,
+        CustomParser = result => result.Tokens.Count == 0 ? defaultValues : WholeNumbers(result, name),
+    };
+
+    /// <summary>The option's values as whole numbers, or none, with an error naming the first value that is not one.</summary>
+    private static int[] WholeNumbers(System.CommandLine.Parsing.ArgumentResult result, string name)
+    {
+        var values = new List<int>();
+        foreach (var token in result.Tokens)
+        {
+            if (!int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{name} {token.Value}: not a whole number.");
+                return [];
+            }
+            values.Add(value);
+        }
+        return [.. values];
+    }
 
     public static RootCommand BuildCommand(TextWriter output, TextWriter error, CancellationToken interrupt = default)
     {

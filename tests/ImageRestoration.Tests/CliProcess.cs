@@ -61,6 +61,18 @@ public sealed class CliProcess
         return process.ExitCode;
     }
 
+    /// <summary>Waits for <paramref name="condition"/>, failing if the child exits first or two minutes pass.</summary>
+    public void WaitUntil(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.False(HasExited, $"the child exited before {what}:{Environment.NewLine}{Output}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"no {what} within 2 minutes:{Environment.NewLine}{Output}");
+            Thread.Sleep(20);
+        }
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 

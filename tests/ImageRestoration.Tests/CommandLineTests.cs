@@ -63,6 +63,19 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("round 1", output);
     }
 
+    [Theory]
+    [InlineData("--epochs x", "train", "--epochs", "x")]
+    [InlineData("--rounds x", "bench", "--rounds", "x")]
+    [InlineData("--threads y", "bench", "--threads", "1", "y")]
+    [InlineData("--inference-batch 1.5", "bench", "--inference-batch", "1.5")]
+    public void AWholeNumberOptionGivenSomethingElseExitsWithTwoAndNamesIt(string named, params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(Program.UsageError, Program.Run(args, output, error));
+        Assert.Contains($"{named}: not a whole number.", error.ToString());
+        Assert.DoesNotContain("System.Int32", error.ToString());
+    }
+
     [Fact]
     public void TrainWritesARunFolder()
     {
@@ -93,5 +106,9 @@ public sealed class CommandLineTests : IDisposable
         var (refused, _, refusal) = Run("evaluate", folder, "--set", "model=unet");
         Assert.Equal(Program.UsageError, refused);
         Assert.Contains("'model' cannot change", refusal);
+        // threads is one of the keys evaluate takes, so it goes through the same check as training's.
+        var (tooMany, _, threadsRefusal) = Run("evaluate", folder, "--set", "threads=999");
+        Assert.Equal(Program.UsageError, tooMany);
+        Assert.Contains("threads = 999", threadsRefusal);
     }
 }

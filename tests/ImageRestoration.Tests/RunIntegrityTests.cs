@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ImageRestoration.Configuration;
 using ImageRestoration.Training;
 
@@ -13,62 +12,24 @@ namespace ImageRestoration.Tests;
 public sealed class RunIntegrityTests : IDisposable
 {
     private const int SigInt = 2;
-    private readonly TempDirectory temp = new();
-    private readonly string data;
-    private readonly string runs;
+    private readonly CliWorkspace workspace = new(testImages: 100);
 
-    public RunIntegrityTests()
-    {
-        data = Path.Combine(temp.Path, "data");
-        runs = Path.Combine(temp.Path, "runs");
-        Directory.CreateDirectory(data);
-        TinyMnist.Write(data, train: 1500, test: 100);
-    }
+    public void Dispose() => workspace.Dispose();
 
-    public void Dispose() => temp.Dispose();
-
-    private RunFolder Folder => CliProcess.RunFolderIn(runs);
-
-    private string[] Train(int epochs, string? dataArgument = null) =>
-        ["train", "--epochs", epochs.ToString(), .. dataArgument is null ? Array.Empty<string>() : ["--data", dataArgument],
-         "--set", $"logDirectory={runs}", "--set", "batchSize=16", "--set", "verbosity=2", "--set", "threads=1"];
-
-    private static void WaitUntil(Func<bool> condition, CliProcess child, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.False(child.HasExited, $"the child exited before {what}:{Environment.NewLine}{child.Output}");
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"no {what} within 2 minutes:{Environment.NewLine}{child.Output}");
-            Thread.Sleep(20);
-        }
-    }
-
-    private int CompletedEpochs()
-    {
-        try
-        {
-            return File.Exists(Folder.HistoryJsonFile) ? Folder.LoadHistory().Epochs.Count : 0;
-        }
-        catch (InvalidDataException)
-        {
-            return 0;
-        }
-    }
+    private RunFolder Folder => workspace.Folder;
 
     private static void AssertNoStackTrace(string output) => Assert.Empty(CliProcess.StackTraceLines(output));
 
     [Fact]
     public void AnInterruptedForceLeavesNoHalfOldRunAndLosesNothing()
     {
-        var (code, output) = CliProcess.Run(Train(4, data));
+        var (code, output) = CliProcess.Run(workspace.Train(4, workspace.Data));
         Assert.True(code == 0, output);
         var oldModel = File.ReadAllBytes(Folder.ModelFile);
         var written = File.GetLastWriteTimeUtc(Folder.ConfigurationFile);
 
-        var forced = CliProcess.Start([.. Train(4, data), "--force"]);
-        WaitUntil(() => File.Exists(Folder.ConfigurationFile) && File.GetLastWriteTimeUtc(Folder.ConfigurationFile) > written, forced,
-            "the new run's configuration");
+        var forced = CliProcess.Start([.. workspace.Train(4, workspace.Data), "--force"]);
+        forced.WaitUntil(() => File.Exists(Folder.ConfigurationFile) && File.GetLastWriteTimeUtc(Folder.ConfigurationFile) > written, "the new run's configuration");
         Thread.Sleep(200);
         forced.Signal(SigInt);
         Assert.Equal(130, forced.Finish(TimeSpan.FromMinutes(1)));
@@ -82,7 +43,7 @@ public sealed class RunIntegrityTests : IDisposable
         AssertNoStackTrace(evaluation);
         // The old run was moved aside whole, not mixed and not lost.
         Assert.False(File.Exists(Folder.ModelFile), "the old model stays beside the new run's configuration");
-        var aside = Directory.GetDirectories(runs, "clean-seed42-*.replaced-*").ToList();
+        var aside = Directory.GetDirectories(workspace.Runs, "clean-seed42-*.replaced-*").ToList();
         Assert.Single(aside);
         Assert.Equal(oldModel, File.ReadAllBytes(Path.Combine(aside[0], "model.bin")));
     }
@@ -90,7 +51,7 @@ public sealed class RunIntegrityTests : IDisposable
     [Fact]
     public void AFlippedBitInTheModelOrTheCheckpointIsRefusedNamingTheFile()
     {
-        var (code, output) = CliProcess.Run(Train(1, data));
+        var (code, output) = CliProcess.Run(workspace.Train(1, workspace.Data));
         Assert.True(code == 0, output);
         var random = new Random(20261125);
         foreach (var (file, command) in new[]
@@ -121,7 +82,7 @@ public sealed class RunIntegrityTests : IDisposable
     [Fact]
     public void EveryFileOfARunRefusesOneFlippedBitAtTwentyPositions()
     {
-        var (code, output) = CliProcess.Run(Train(1, data));
+        var (code, output) = CliProcess.Run(workspace.Train(1, workspace.Data));
         Assert.True(code == 0, output);
         Folder.VerifyComplete();
         TorchRuntime.Initialize();
@@ -159,7 +120,7 @@ public sealed class RunIntegrityTests : IDisposable
     public void LoadOrRunRefusesADamagedRunAndResumesItsOwnUnfinishedOne()
     {
         var configuration = new ExperimentConfiguration().With("epochs=2", "batchSize=16", "verbosity=0", "threads=1", "trainLimit=200",
-            $"dataDirectory={data}", $"logDirectory={runs}");
+            $"dataDirectory={workspace.Data}", $"logDirectory={workspace.Runs}");
         Experiment.Run(configuration).Dispose();
         using (Experiment.LoadOrRun(configuration)) { }
 
@@ -186,19 +147,19 @@ public sealed class RunIntegrityTests : IDisposable
     [Fact]
     public void AResumeThatFindsOtherDataRefusesNamingBoth()
     {
-        var other = Path.Combine(temp.Path, "other");
+        var other = Path.Combine(workspace.Path, "other");
         Directory.CreateDirectory(other);
         TinyMnist.Write(other, train: 1500, test: 100, shift: 100);
 
-        var first = CliProcess.Start(Train(3), environment: new Dictionary<string, string?> { ["IMAGE_RESTORATION_DATA"] = data });
-        WaitUntil(() => CompletedEpochs() >= 1, first, "a finished epoch");
+        var first = CliProcess.Start(workspace.Train(3, null), environment: new Dictionary<string, string?> { ["IMAGE_RESTORATION_DATA"] = workspace.Data });
+        first.WaitUntil(() => workspace.CompletedEpochs() >= 1, "a finished epoch");
         first.Signal(SigInt);
         Assert.Equal(130, first.Finish(TimeSpan.FromMinutes(1)));
 
         var (code, output) = CliProcess.Run(["train", "--resume", Folder.Path],
             environment: new Dictionary<string, string?> { ["IMAGE_RESTORATION_DATA"] = other });
         Assert.True(code == 2, $"a resume on other data exited {code}:{Environment.NewLine}{output}");
-        Assert.Contains(data, output);
+        Assert.Contains(workspace.Data, output);
         Assert.Contains(other, output);
         AssertNoStackTrace(output);
     }
@@ -206,8 +167,8 @@ public sealed class RunIntegrityTests : IDisposable
     [Fact]
     public void ARelativeDataFolderIsSavedAbsoluteSoAResumeElsewhereFindsIt()
     {
-        var first = CliProcess.Start(Train(3, "data"), workingDirectory: temp.Path);
-        WaitUntil(() => CompletedEpochs() >= 1, first, "a finished epoch");
+        var first = CliProcess.Start(workspace.Train(3, "data"), workingDirectory: workspace.Path);
+        first.WaitUntil(() => workspace.CompletedEpochs() >= 1, "a finished epoch");
         first.Signal(SigInt);
         Assert.Equal(130, first.Finish(TimeSpan.FromMinutes(1)));
 

@@ -222,8 +222,11 @@ public static class Experiment
         return Scorer.Score(model.forward, inputs, testImages);
     }
 
-    /// <summary>Loads libtorch and sets the thread count: once per experiment, before any tensor.</summary>
-    private static void Prepare(ExperimentConfiguration configuration)
+    /// <summary>
+    /// Loads libtorch and sets the configured thread count, refusing more
+    /// threads than processors: once per experiment or evaluation, before any tensor.
+    /// </summary>
+    public static void Prepare(ExperimentConfiguration configuration)
     {
         // More threads than processors only slows libtorch down (999 ran 90x slower; 2^31-1 aborts in OpenMP).
         if (configuration.Threads > Environment.ProcessorCount)
