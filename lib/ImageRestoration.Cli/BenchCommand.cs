@@ -31,7 +31,7 @@ internal static class BenchCommand
                           $"Default: Debian 13's PyTorch 2.6 in the root made by .devcontainer/pytorch-bench-root.sh ({DefaultPython}).",
             DefaultValueFactory = _ => [DefaultPython], AllowMultipleArgumentsPerToken = true,
         };
-        var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table and the raw measurements (JSON lines) here." };
+        var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table here, and beside it the raw measurements of the comparison (JSON lines)." };
         var layers = new Option<bool>("--layers")
         {
             Description = "Instead of the comparison, time each part of a TorchSharp training step (every layer alone, the loss, the optimizer) " +
