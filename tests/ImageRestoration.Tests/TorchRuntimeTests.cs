@@ -12,8 +12,9 @@ public sealed class TorchRuntimeTests : IDisposable
     public void FindsTheNativesBesideTorchSharpFirst()
     {
         var output = Touch(temp.Path, [.. LibTorch, "libLibTorchSharp.so"]);
-        Assert.Equal([.. LibTorch.Select(n => Path.Combine(output, n)), Path.Combine(output, "libLibTorchSharp.so")],
-            TorchRuntime.FindNativeLibraries(output));
+        var found = TorchRuntime.FindNativeLibraries(output);
+        Assert.NotNull(found);
+        Assert.Equal([.. LibTorch.Select(n => Path.Combine(output, n)), Path.Combine(output, "libLibTorchSharp.so")], found);
     }
 
     [Fact]
@@ -24,8 +25,9 @@ public sealed class TorchRuntimeTests : IDisposable
         var bindings = Touch(Path.Combine(temp.Path, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native"), ["libLibTorchSharp.so"]);
         var libTorch = Touch(Path.Combine(temp.Path, "libtorch-cpu-linux-x64", TorchRuntime.LibTorchVersion, "runtimes", "linux-x64", "native"), LibTorch);
 
-        Assert.Equal([.. LibTorch.Select(n => Path.Combine(libTorch, n)), Path.Combine(bindings, "libLibTorchSharp.so")],
-            TorchRuntime.FindNativeLibraries(torchSharp));
+        var found = TorchRuntime.FindNativeLibraries(torchSharp);
+        Assert.NotNull(found);
+        Assert.Equal([.. LibTorch.Select(n => Path.Combine(libTorch, n)), Path.Combine(bindings, "libLibTorchSharp.so")], found);
 
         File.Delete(Path.Combine(libTorch, "libtorch_cpu.so"));
         Assert.Null(TorchRuntime.FindNativeLibraries(torchSharp));
