@@ -71,7 +71,7 @@ public sealed class ChildProcessTests : IDisposable
         WaitForEpochs(1, child);
         Thread.Sleep(100);
 
-        child.Signal(2); // SIGINT, as Ctrl+C sends
+        child.Signal(CliProcess.SigInt);
         Assert.Equal(130, child.Finish(TimeSpan.FromSeconds(60)));
 
         Assert.Contains(child.Lines, line => line.Contains("Interrupted: checkpoint written"));

@@ -20,7 +20,13 @@ public sealed class CliProcess
     public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(InterruptIgnored ? "env" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (InterruptIgnored)
+        {
+            // env replaces itself with dotnet, so the child's id and signals stay the same.
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         start.Environment.Remove(ImageRestoration.Data.DataLocator.EnvironmentVariable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
@@ -35,6 +41,19 @@ public sealed class CliProcess
         child.process.BeginErrorReadLine();
         return child;
     }
+
+    /// <summary>
+    /// True when this process ignores SIGINT, as a job that a non-interactive
+    /// shell started in the background does. Children inherit that, and a
+    /// child that ignores Ctrl+C cannot show how it stops on one; so they are
+    /// started with SIGINT's default restored, as a terminal would give them.
+    /// </summary>
+    private static readonly bool InterruptIgnored =
+        File.Exists("/proc/self/status") && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:")) is { } mask &&
+        (Convert.ToUInt64(mask["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0;
+
+    /// <summary>The signals a terminal's Ctrl+C and a service manager's stop send.</summary>
+    public const int SigInt = 2, SigTerm = 15;
 
     /// <summary>Runs to the end and returns the exit code and everything printed (standard error lines start with "stderr: ").</summary>
     public static (int Code, string Output) Run(IEnumerable<string> arguments, string? workingDirectory = null,

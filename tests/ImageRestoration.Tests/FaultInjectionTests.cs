@@ -15,7 +15,6 @@ namespace ImageRestoration.Tests;
 /// </summary>
 public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
 {
-    private const int SigInt = 2, SigTerm = 15;
     private readonly TempDirectory temp = new();
     private readonly List<string> failures = [];
     private int tried, refused, lost;
@@ -260,7 +259,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
         var child = CliProcess.Start(Train(data, runs, 50));
         WaitUntil(() => Epochs(CliProcess.RunFolderIn(runs)) >= 1, child, "a finished epoch");
         var unfinished = CliProcess.RunFolderIn(runs);
-        child.Signal(SigInt);
+        child.Signal(CliProcess.SigInt);
         tried++;
         Check("Ctrl+C during training", child.Finish(TimeSpan.FromMinutes(1)), 130, "Interrupted", child.Output);
         var checkpoint = File.ReadAllBytes(unfinished.CheckpointFile);
@@ -315,7 +314,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
         var child = CliProcess.Start(Train(data, runs, 50));
         WaitUntil(() => Epochs(CliProcess.RunFolderIn(runs)) >= 1, child, "a finished epoch");
         var folder = CliProcess.RunFolderIn(runs);
-        child.Signal(SigTerm);
+        child.Signal(CliProcess.SigTerm);
         tried++;
         Check("SIGTERM during training", child.Finish(TimeSpan.FromMinutes(1)), 143, "Interrupted: checkpoint written", child.Output);
         if (!File.Exists(folder.CheckpointFile) || Directory.GetFiles(folder.Path, "*.tmp").Length > 0)
@@ -327,7 +326,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
             "--set", "batchSize=16", "--set", "verbosity=2", "--set", "threads=1"]);
         WaitUntil(() => Epochs(Noisy()) >= 1, study, "the study's first epoch");
         var noisy = Noisy();
-        study.Signal(SigInt);
+        study.Signal(CliProcess.SigInt);
         tried++;
         Check("Ctrl+C during a study", study.Finish(TimeSpan.FromMinutes(1)), 130, "Interrupted", study.Output);
         if (!File.Exists(noisy.CheckpointFile) || Directory.GetFiles(noisy.Path, "*.tmp").Length > 0)

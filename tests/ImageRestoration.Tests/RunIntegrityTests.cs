@@ -11,7 +11,6 @@ namespace ImageRestoration.Tests;
 /// </summary>
 public sealed class RunIntegrityTests : IDisposable
 {
-    private const int SigInt = 2;
     private readonly CliWorkspace workspace = new(testImages: 100);
 
     public void Dispose() => workspace.Dispose();
@@ -31,7 +30,7 @@ public sealed class RunIntegrityTests : IDisposable
         var forced = CliProcess.Start([.. workspace.Train(4, workspace.Data), "--force"]);
         forced.WaitUntil(() => File.Exists(Folder.ConfigurationFile) && File.GetLastWriteTimeUtc(Folder.ConfigurationFile) > written, "the new run's configuration");
         Thread.Sleep(200);
-        forced.Signal(SigInt);
+        forced.Signal(CliProcess.SigInt);
         Assert.Equal(130, forced.Finish(TimeSpan.FromMinutes(1)));
 
         // After a crash the history is never replaced by an empty one.
@@ -153,7 +152,7 @@ public sealed class RunIntegrityTests : IDisposable
 
         var first = CliProcess.Start(workspace.Train(3, null), environment: new Dictionary<string, string?> { ["IMAGE_RESTORATION_DATA"] = workspace.Data });
         first.WaitUntil(() => workspace.CompletedEpochs() >= 1, "a finished epoch");
-        first.Signal(SigInt);
+        first.Signal(CliProcess.SigInt);
         Assert.Equal(130, first.Finish(TimeSpan.FromMinutes(1)));
 
         var (code, output) = CliProcess.Run(["train", "--resume", Folder.Path],
@@ -169,7 +168,7 @@ public sealed class RunIntegrityTests : IDisposable
     {
         var first = CliProcess.Start(workspace.Train(3, "data"), workingDirectory: workspace.Path);
         first.WaitUntil(() => workspace.CompletedEpochs() >= 1, "a finished epoch");
-        first.Signal(SigInt);
+        first.Signal(CliProcess.SigInt);
         Assert.Equal(130, first.Finish(TimeSpan.FromMinutes(1)));
 
         var (code, output) = CliProcess.Run(["train", "--resume", Folder.Path], workingDirectory: Path.GetTempPath());
