@@ -36,20 +36,20 @@ public sealed class NotebookProfile
     /// <summary>15 epochs on all 60,000 training and 10,000 test images: curves long enough to read, a training in about two minutes.</summary>
     public static NotebookProfile Class { get; } = new("class",
         "15 epochs on all 60,000 training images, validated on all 10,000 test images; notebook 07's studies train 2 epochs on the first 30,000",
-        "about 2 minutes per training of the seed on a quiet 2-core machine (15 epochs at the 7.0-7.8 s per epoch measured at 2 threads); " +
-        "measured while the machine was shared (load average 15-28): 15 minutes for notebook 04, 4 minutes for 03",
+        "about 2 minutes per training of the seed (15 epochs at 6 to 9 s per epoch at 2 threads); " +
+        "measured on a quiet 2-core machine: all eight notebooks in 10.4 minutes, the longest 07 (4.2 minutes) and 05 (2.4 minutes)",
         ["epochs=15"], ["epochs=2", "trainLimit=30000", "testLimit=2000"]);
 
     /// <summary>2 epochs on the first 30,000 training images, validated on the first 2,000 test images.</summary>
     public static NotebookProfile Quick { get; } = new("quick",
         "2 epochs on the first 30,000 training images, validated on the first 2,000 test images",
-        "measured on 2 cores shared with other work (load average 18): 20 seconds to 2.5 minutes per notebook, 00-06 in 9 minutes",
+        "measured on a quiet 2-core machine: 4 to 26 seconds per notebook for 00-06, 4 minutes for 07",
         ["epochs=2", "trainLimit=30000", "testLimit=2000"], []);
 
     /// <summary>The presentation's configuration unchanged: 100 epochs on all 60,000 training and 10,000 test images.</summary>
     public static NotebookProfile Full { get; } = new("full",
         "the presentation's 100 epochs on all 60,000 training images, validated on all 10,000 test images",
-        "100 epochs at the 7.0-7.8 s per epoch measured at 2 threads on a quiet 2-core machine: about 12 minutes per training of the seed, hours for notebook 07",
+        "the seed's 100 epochs took 10 minutes 10 seconds from the command line at 2 threads on a quiet 2-core machine: 10 to 15 minutes per training, hours for notebook 07",
         [], []);
 
     public static IReadOnlyList<NotebookProfile> All { get; } = [Class, Quick, Full];
