@@ -95,15 +95,12 @@ public static class ChartHtml
     {
         var figure = GenericChart.toFigureJson(chart);
         var node = System.Text.Json.Nodes.JsonNode.Parse(figure)!.AsObject();
-        var (width, height) = ChartImage.Size(node);
-        var png = Convert.ToBase64String(ChartImage.Png(node));
-        var title = System.Net.WebUtility.HtmlEncode(System.Text.RegularExpressions.Regex.Replace(
-            (string?)node["layout"]?["title"]?["text"] ?? "chart", "<[^>]+>", " ").Trim());
+        var title = System.Text.RegularExpressions.Regex.Replace((string?)node["layout"]?["title"]?["text"] ?? "chart", "<[^>]+>", " ").Trim();
         var id = $"image-restoration-chart-{Environment.ProcessId}-{Interlocked.Increment(ref outputs)}";
         var html = new System.Text.StringBuilder();
         if (Interlocked.Exchange(ref plotlyJsSent, 1) == 0) html.Append(PlotlyJsScript());
         html.Append($"<div id=\"{id}\" class=\"image-restoration-chart\" style=\"max-width:100%;overflow-x:auto\">");
-        html.Append($"<img class=\"image-restoration-figure\" src=\"data:image/png;base64,{png}\" width=\"{width}\" height=\"{height}\" alt=\"{title}\" style=\"max-width:100%;height:auto\">");
+        html.Append(ChartImage.Html(node, title));
         html.Append("<div class=\"image-restoration-interactive\"></div>");
         // The figure as JSON text inside the script; "</" is escaped so that no title ends the script early.
         html.Append("<script type=\"text/javascript\">(function(){var figure=").Append(figure.Replace("</", "<\\/")).Append(';');

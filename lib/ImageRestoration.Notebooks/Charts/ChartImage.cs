@@ -30,6 +30,24 @@ public static partial class ChartImage
     /// <summary>The width and height in pixels of <see cref="Png(GenericChart)"/>.</summary>
     public static (int Width, int Height) Size(GenericChart chart) => Size(JsonNode.Parse(GenericChart.toFigureJson(chart))!.AsObject());
 
+    /// <summary>The chart's picture as an HTML image (<see cref="Img"/>), its figure read once.</summary>
+    public static string Html(GenericChart chart, string description) => Html(JsonNode.Parse(GenericChart.toFigureJson(chart))!.AsObject(), description);
+
+    internal static string Html(JsonObject figure, string description)
+    {
+        var (width, height) = Size(figure);
+        return Img(Png(figure), width, height, description);
+    }
+
+    /// <summary>
+    /// A PNG as every figure of this kit shows in HTML: inside the page (a data
+    /// URI, so it needs no script and no file), at its own size but never wider
+    /// than its container, described by <paramref name="description"/> (plain text).
+    /// </summary>
+    public static string Img(byte[] png, int width, int height, string description) =>
+        $"<img class=\"image-restoration-figure\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\" " +
+        $"width=\"{width}\" height=\"{height}\" alt=\"{System.Net.WebUtility.HtmlEncode(description)}\" style=\"max-width:100%;height:auto\">";
+
     internal static (int Width, int Height) Size(JsonObject figure)
     {
         var layout = figure["layout"] as JsonObject ?? [];

@@ -1,4 +1,3 @@
-using System.Net;
 using SkiaSharp;
 
 namespace ImageRestoration.Charts;
@@ -43,9 +42,7 @@ public sealed class DigitGridFigure
     public string ToHtml()
     {
         var (width, height) = Size();
-        var alt = WebUtility.HtmlEncode(ToString());
-        return $"<img class=\"image-restoration-figure\" src=\"data:image/png;base64,{Convert.ToBase64String(Png())}\" " +
-               $"width=\"{width}\" height=\"{height}\" alt=\"{alt}\" style=\"max-width:100%;height:auto\">";
+        return ChartImage.Img(Png(), width, height, ToString());
     }
 
     /// <summary>Writes the PNG (atomically) and returns its full path.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using static System.FormattableString;
-using System.Net;
 using ImageRestoration.Charts;
 using ImageRestoration.Training;
 
@@ -90,10 +89,5 @@ public sealed class LiveTrainingProgress : TrainingProgress
         else InteractiveKernel.Update(displayed, Html);
     }
 
-    private static string StaticChart(Plotly.NET.GenericChart chart, string description)
-    {
-        var (width, height) = ChartImage.Size(chart);
-        return $"<div><img class=\"image-restoration-figure\" src=\"data:image/png;base64,{Convert.ToBase64String(ChartImage.Png(chart))}\" " +
-               $"width=\"{width}\" height=\"{height}\" alt=\"{WebUtility.HtmlEncode(description)}\" style=\"max-width:100%;height:auto\"></div>";
-    }
+    private static string StaticChart(Plotly.NET.GenericChart chart, string description) => $"<div>{ChartImage.Html(chart, description)}</div>";
 }
