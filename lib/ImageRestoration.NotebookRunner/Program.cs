@@ -97,8 +97,7 @@ public static class Program
                 failed++;
                 continue;
             }
-            var page = Path.Combine(output, Path.ChangeExtension(Path.GetFileName(notebook), ".html"));
-            File.WriteAllText(page, NotebookPage.Of(document, Path.GetFileNameWithoutExtension(notebook)));
+            var page = NotebookPage.Write(document, Path.Combine(output, Path.GetFileName(notebook)));
             Console.WriteLine($"ok   {notebook} -> {page}");
         }
         return failed > 0 ? 1 : 0;

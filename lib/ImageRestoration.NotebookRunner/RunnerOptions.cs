@@ -51,6 +51,7 @@ public sealed class RunnerOptions
     public static RunnerOptions Parse(IReadOnlyList<string> args)
     {
         var options = new RunnerOptions();
+        var paths = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -82,10 +83,12 @@ public sealed class RunnerOptions
                 case "-h" or "--help": throw new ArgumentException("");
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unknown option {args[i]}.");
-                    options.Notebooks.AddRange(Expand(args[i], options.VerifyPages ? "*.html" : "*.ipynb"));
+                    paths.Add(args[i]);
                     break;
             }
         }
+        // A folder's files are picked once every option is read: --verify-pages may come after the folder.
+        foreach (var path in paths) options.Notebooks.AddRange(Expand(path, options.VerifyPages ? "*.html" : "*.ipynb"));
         if (options.Notebooks.Count == 0) throw new ArgumentException("Give at least one notebook (.ipynb) or folder of notebooks.");
         if (new[] { options.Check, options.Export, options.WriteBack, options.VerifyPages }.Count(m => m) > 1)
             throw new ArgumentException("Give at most one of --check, --export, --verify-pages and --write-back.");
