@@ -43,8 +43,7 @@ internal static class BenchCommand
         {
             if (parsed.GetValue(rounds) < 1 || parsed.GetValue(epochs) < 1 || parsed.GetValue(batch) < 1)
                 throw new Configuration.ConfigurationException("--rounds, --epochs and --inference-batch must be positive.");
-            // More threads than processors only slows libtorch down, and very many abort it.
-            foreach (var t in parsed.GetValue(threads)!.Where(t => t < 1 || t > Environment.ProcessorCount))
+            foreach (var t in parsed.GetValue(threads)!.Where(t => !TorchRuntime.IsUsableThreadCount(t)))
                 throw new Configuration.ConfigurationException($"--threads {t}: must be between 1 and {Environment.ProcessorCount} (this machine's processors).");
             var directory = Path.GetFullPath(DataLocator.Resolve(parsed.GetValue(data), log: output));
             if (parsed.GetValue(layers))

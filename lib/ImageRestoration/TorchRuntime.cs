@@ -103,6 +103,13 @@ public static class TorchRuntime
     private static extern int mallopt(int parameter, int value);
 
     /// <summary>
+    /// Whether libtorch may be given this many threads: 1 up to this machine's
+    /// processors. More only slow it down (999 ran 90x slower), and 2^31-1
+    /// aborts in OpenMP.
+    /// </summary>
+    public static bool IsUsableThreadCount(int threads) => threads >= 1 && threads <= Environment.ProcessorCount;
+
+    /// <summary>
     /// Frees the native scalars that TorchSharp 0.107.0 makes and never
     /// disposes: every <c>double</c> it converts to a <c>Scalar</c> (Adam's
     /// step does several per parameter per batch) holds a small native block

@@ -228,8 +228,7 @@ public static class Experiment
     /// </summary>
     public static void Prepare(ExperimentConfiguration configuration)
     {
-        // More threads than processors only slows libtorch down (999 ran 90x slower; 2^31-1 aborts in OpenMP).
-        if (configuration.Threads > Environment.ProcessorCount)
+        if (configuration.Threads != 0 && !TorchRuntime.IsUsableThreadCount(configuration.Threads))
             throw new ConfigurationException(
                 $"threads = {configuration.Threads}: must be between 1 and {Environment.ProcessorCount} (this machine's processors), or 0 for libtorch's default.");
         TorchRuntime.Initialize();
