@@ -45,6 +45,9 @@ internal static class BenchCommand
                 throw new Configuration.ConfigurationException("--rounds, --epochs and --inference-batch must be positive.");
             foreach (var t in parsed.GetValue(threads)!.Where(t => !TorchRuntime.IsUsableThreadCount(t)))
                 throw new Configuration.ConfigurationException($"--threads {t}: must be between 1 and {Environment.ProcessorCount} (this machine's processors).");
+            // Checked before minutes of measuring, not when the table is written.
+            if (parsed.GetValue(report) is { } table && !Directory.Exists(table.DirectoryName))
+                throw new Configuration.ConfigurationException($"--output {table.FullName}: its folder {table.DirectoryName} does not exist.");
             var directory = Path.GetFullPath(DataLocator.Resolve(parsed.GetValue(data), log: output));
             if (parsed.GetValue(layers))
             {

@@ -32,6 +32,8 @@ public sealed class LayerProfileTests
     [InlineData("--rounds", "--layers", "--rounds", "2")]
     [InlineData("--python", "--layers", "--python", "none")]
     [InlineData("--threads 999", "--threads", "999")]
+    [InlineData("/no-such-folder/table.md", "--layers", "--output", "/no-such-folder/table.md")]
+    [InlineData("/no-such-folder/table.md", "--python", "none", "--output", "/no-such-folder/table.md")]
     public void BenchRefusesWhatDoesNotApplyOrCannotRunNamingIt(string named, params string[] args)
     {
         using var temp = new TempDirectory();
