@@ -16,7 +16,8 @@ public sealed class ChartTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
+    /// <summary>The chart as its interactive view draws it: the Plotly figure made from its description.</summary>
+    private static JsonElement Figure(ChartDescription chart) => JsonDocument.Parse(GenericChart.toFigureJson(PlotlyChart.Of(chart))).RootElement;
 
     private static TrainingHistory History(params double[] validation) => new()
     {
@@ -35,7 +36,7 @@ public sealed class ChartTests : IDisposable
         Assert.Equal(["clean train", "clean validation", "denoising train", "denoising validation"],
             traces.Select(t => t.GetProperty("name").GetString()));
         Assert.All(traces, t => Assert.Equal("scatter", t.GetProperty("type").GetString()));
-        Assert.Equal([1, 2, 3], traces[1].GetProperty("x").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal([1.0, 2, 3], traces[1].GetProperty("x").EnumerateArray().Select(x => x.GetDouble()));
         Assert.Equal([0.2, 0.15, 0.12], traces[1].GetProperty("y").EnumerateArray().Select(y => y.GetDouble()));
         Assert.Equal("dash", traces[1].GetProperty("line").GetProperty("dash").GetString());
         Assert.Equal("epoch", figure.GetProperty("layout").GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());

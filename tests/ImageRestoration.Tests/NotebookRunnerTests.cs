@@ -143,7 +143,6 @@ public sealed class NotebookRunnerTests : IDisposable
                   #r "nuget: TorchSharp-cpu, 0.107.0"
                   #r "nuget: FSharp.Core, 10.1.403"
                   #r "nuget: Plotly.NET, 6.0.0"
-                  #r "nuget: Plotly.NET.CSharp, 0.14.0"
                   #r "nuget: ScottPlot, 5.1.59"
                   #r "{{Dll("ImageRestoration.dll")}}"
                   #r "{{Dll("ImageRestoration.Notebooks.dll")}}"

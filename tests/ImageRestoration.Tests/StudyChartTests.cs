@@ -11,7 +11,8 @@ namespace ImageRestoration.Tests;
 /// <summary>The study charts from hand-made tables: which traces, on which panel, with which values.</summary>
 public sealed class StudyChartTests
 {
-    private static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
+    /// <summary>The chart as its interactive view draws it: the Plotly figure made from its description.</summary>
+    private static JsonElement Figure(ChartDescription chart) => JsonDocument.Parse(GenericChart.toFigureJson(PlotlyChart.Of(chart))).RootElement;
 
     private static List<JsonElement> Traces(JsonElement figure) => figure.GetProperty("data").EnumerateArray().ToList();
 
@@ -67,12 +68,13 @@ public sealed class StudyChartTests
 
         var traces = Traces(Figure(StudyChart.Of(table)));
 
-        Assert.Equal(["degraded input", "degraded input", "model", "model"], traces.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["degraded input", "model", "degraded input", "model"], traces.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal([0.1, 0.5], Numbers(traces[0], "x"));
         Assert.Equal([22.7, 9.4], Numbers(traces[0], "y"));
         Assert.Equal([0.78, 0.72], Numbers(traces[3], "y"));
         Assert.Equal("y2", traces[3].GetProperty("yaxis").GetString());
-        Assert.False(traces[1].GetProperty("showlegend").GetBoolean()); // one legend entry per method
+        Assert.False(traces[2].GetProperty("showlegend").GetBoolean()); // one legend entry per method
+        Assert.Equal(["degraded input", "model"], StudyChart.Of(table).LegendEntries().Select(e => e.Name));
     }
 
     [Fact]

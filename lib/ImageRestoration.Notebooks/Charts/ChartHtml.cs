@@ -37,10 +37,10 @@ public static class ChartHtml
     public static string PlotlyJsFileName => $"plotly-{PlotlyJsVersion}.min.js";
 
     /// <summary>The chart's HTML fragment (a div and its script), as a notebook shows it.</summary>
-    public static string Fragment(GenericChart chart) => GenericChart.toChartHTML(chart);
+    public static string Fragment(ChartDescription chart) => GenericChart.toChartHTML(PlotlyChart.Of(chart));
 
     /// <summary>A whole HTML page that draws the chart, its plotly.js referenced as <paramref name="script"/> says.</summary>
-    public static string Page(GenericChart chart, PlotlyScript script = PlotlyScript.Beside, string? title = null)
+    public static string Page(ChartDescription chart, PlotlyScript script = PlotlyScript.Beside, string? title = null)
     {
         var reference = script switch
         {
@@ -50,7 +50,7 @@ public static class ChartHtml
         };
         var options = DisplayOptions.init(title is null ? null : FSharpOption<string>.Some(title), null, null, null, null, null,
             FSharpOption<PlotlyJSReference>.Some(reference));
-        return GenericChart.toEmbeddedHTML(GenericChart.addDisplayOptions(options, chart));
+        return GenericChart.toEmbeddedHTML(GenericChart.addDisplayOptions(options, PlotlyChart.Of(chart)));
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public static class ChartHtml
     /// <see cref="PlotlyScript.Beside"/>, plotly.js beside it if it is not
     /// there yet. Returns the page's full path.
     /// </summary>
-    public static string Save(GenericChart chart, string path, PlotlyScript script = PlotlyScript.Beside, string? title = null)
+    public static string Save(ChartDescription chart, string path, PlotlyScript script = PlotlyScript.Beside, string? title = null)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
@@ -91,16 +91,14 @@ public static class ChartHtml
     /// once per kernel), never from a CDN. Outputs rendered by one kernel share
     /// one page in VS Code and Jupyter, so later charts find it there.
     /// </summary>
-    public static string NotebookOutput(GenericChart chart)
+    public static string NotebookOutput(ChartDescription chart)
     {
-        var figure = GenericChart.toFigureJson(chart);
-        var node = System.Text.Json.Nodes.JsonNode.Parse(figure)!.AsObject();
-        var title = System.Text.RegularExpressions.Regex.Replace((string?)node["layout"]?["title"]?["text"] ?? "chart", "<[^>]+>", " ").Trim();
+        var figure = GenericChart.toFigureJson(PlotlyChart.Of(chart));
         var id = $"image-restoration-chart-{Environment.ProcessId}-{Interlocked.Increment(ref outputs)}";
         var html = new System.Text.StringBuilder();
         if (Interlocked.Exchange(ref plotlyJsSent, 1) == 0) html.Append(PlotlyJsScript());
         html.Append($"<div id=\"{id}\" class=\"image-restoration-chart\" style=\"max-width:100%;overflow-x:auto\">");
-        html.Append(ChartImage.Html(node, title));
+        html.Append(ChartImage.Html(chart));
         html.Append("<div class=\"image-restoration-interactive\"></div>");
         // The figure as JSON text inside the script; "</" is escaped so that no title ends the script early.
         html.Append("<script type=\"text/javascript\">(function(){var figure=").Append(figure.Replace("</", "<\\/")).Append(';');

@@ -86,10 +86,10 @@ public static class Conclusions
         return
         [
             new($"Trained on {noisy.Degradation}, the autoencoder restores at least {P(targets.ModelOverBestFilterDb, "0.##")} dB better than the best classical filter.",
-                $"PSNR {P(noisy.Psnr)} dB against {P(bestBaseline.Psnr)} dB for {bestBaseline.Method} ({P(noisy.Psnr - bestBaseline.Psnr, "+0.00;-0.00")} dB)",
+                $"PSNR {P(noisy.Psnr)} dB against {P(bestBaseline.Psnr)} dB for {bestBaseline.Method} ({SignedNumber.Format(noisy.Psnr - bestBaseline.Psnr, 2)} dB)",
                 noisy.Psnr >= bestBaseline.Psnr + targets.ModelOverBestFilterDb),
             new($"More capacity helps: the best model of the capacity study is at least {P(targets.BestModelOverSeedDb, "0.##")} dB above the seed.",
-                $"{best.Model} {P(best.Psnr)} dB against seed {P(seed.Psnr)} dB ({P(best.Psnr - seed.Psnr, "+0.00;-0.00")} dB)",
+                $"{best.Model} {P(best.Psnr)} dB against seed {P(seed.Psnr)} dB ({SignedNumber.Format(best.Psnr - seed.Psnr, 2)} dB)",
                 best.Psnr >= seed.Psnr + targets.BestModelOverSeedDb),
             new($"Trained clean for at least {targets.CleanEpochs} epochs, the seed reaches a validation BCE of at most {P(targets.CleanValidationBce, "0.0###")}.",
                 $"validation BCE {F(clean.Bce)} after {clean.Epochs} epochs",

@@ -9,7 +9,6 @@ using ImageRestoration.Evaluation;
 using ImageRestoration.Studies;
 using ImageRestoration.Models;
 using ImageRestoration.Training;
-using Plotly.NET;
 using static TorchSharp.torch;
 
 namespace ImageRestoration.Notebooks;
@@ -25,7 +24,7 @@ namespace ImageRestoration.Notebooks;
 /// <item>a <see cref="StudyTable"/>: its table and chart;</item>
 /// <item>an <see cref="ExperimentConfiguration"/>: its keys and values;</item>
 /// <item>an <see cref="ExperimentResult"/>: a card with its figures, loss chart and digit grid;</item>
-/// <item>any Plotly.NET chart: its PNG and, where scripts run, the interactive chart (<see cref="ChartHtml.NotebookOutput"/>);</item>
+/// <item>a <see cref="ChartDescription"/> (every chart of this kit): its PNG and, where scripts run, the interactive chart (<see cref="ChartHtml.NotebookOutput"/>);</item>
 /// <item>a <see cref="DigitGridFigure"/>: its PNG.</item>
 /// </list>
 /// Every picture is a PNG inside the HTML, so the notebook shows its figures
@@ -36,7 +35,7 @@ public static class NotebookDisplay
     /// <summary>The types <see cref="Html"/> shows, most specific first.</summary>
     public static IReadOnlyList<Type> Types { get; } =
     [
-        typeof(GenericChart), typeof(DigitGridFigure), typeof(TrainingHistory), typeof(ImageDataset), typeof(Tensor), typeof(ModelSummary),
+        typeof(ChartDescription), typeof(DigitGridFigure), typeof(TrainingHistory), typeof(ImageDataset), typeof(Tensor), typeof(ModelSummary),
         typeof(RestorationModel), typeof(StudyTable), typeof(ExperimentConfiguration), typeof(ExperimentResult),
     ];
 
@@ -52,7 +51,7 @@ public static class NotebookDisplay
     /// <summary>The HTML a notebook shows for <paramref name="value"/>; a &lt;pre&gt; of its text for other objects.</summary>
     public static string Html(object value) => value switch
     {
-        GenericChart chart => ChartHtml.NotebookOutput(chart),
+        ChartDescription chart => ChartHtml.NotebookOutput(chart),
         DigitGridFigure grid => grid.ToHtml(),
         TrainingHistory history => history.Epochs.Count == 0 ? Text("A training history with no epoch yet.") : ChartHtml.NotebookOutput(LossChart.Of(history)),
         ImageDataset dataset => Grid(dataset),

@@ -189,9 +189,9 @@ public sealed class StudyTable
             ("BCE", r => Invariant($"{r.Bce:F4}")),
             ("MSE", r => Invariant($"{r.Mse:F5}")),
             ("Train PSNR", r => r.TrainPsnr is { } v ? Invariant($"{v:F2}") : null),
-            ("PSNR gap", r => r.PsnrGap is { } v ? Invariant($"{v:+0.00;-0.00}") : null),
+            ("PSNR gap", r => r.PsnrGap is { } v ? SignedNumber.Format(v, 2) : null),
             ("Train BCE", r => r.TrainBce is { } v ? Invariant($"{v:F4}") : null),
-            ("BCE gap", r => r.BceGap is { } v ? Invariant($"{v:+0.0000;-0.0000}") : null),
+            ("BCE gap", r => r.BceGap is { } v ? SignedNumber.Format(v, 4) : null),
             ("Final val BCE", r => r.FinalValidationLoss is { } v ? Invariant($"{v:F4}") : null),
         };
         columns.RemoveAll(c => Rows.All(r => c.Cell(r) is null));

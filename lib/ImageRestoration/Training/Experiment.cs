@@ -137,6 +137,7 @@ public static class Experiment
             log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
         }
         folder.SaveConfiguration(configuration);
+        progress?.Begin(RunName(configuration), configuration.Epochs, trainer.History);
         // The history is saved after each epoch's checkpoint; an interrupted epoch adds nothing to it.
         var history = trainer.Fit(train.Images, test.Images, cancellation);
         folder.SaveHistory(history);

@@ -18,6 +18,13 @@ public class TrainingProgress(TextWriter? output, int verbosity, int epochs, boo
     public static TrainingProgress ForConsole(int verbosity, int epochs) =>
         new(Console.Out, verbosity, epochs, live: !Console.IsOutputRedirected);
 
+    /// <summary>
+    /// A run starts training (or resumes, with the epochs it already has):
+    /// its name and its number of epochs. One progress can serve several runs
+    /// in turn (a study's trainings); each begins with this call.
+    /// </summary>
+    public virtual void Begin(string run, int runEpochs, TrainingHistory history) => epochs = runEpochs;
+
     public virtual void Batch(int epoch, int batch, int batches, double meanLoss, double images, TimeSpan elapsed)
     {
         if (output is null || verbosity != 1 || !live || (sinceRedraw.ElapsedMilliseconds < 200 && batch < batches)) return;
