@@ -209,13 +209,13 @@ public static class Program
         {
             using var result = Experiment.Train(configuration, folder, resume, progress, output, interrupt);
             var last = result.History.Last!;
-            output.WriteLine($"Trained on {result.Train.Count} images from {result.Train.Source}, validated on {result.Test.Count}.");
+            output.WriteLine($"Trained on {result.Train.Count} images from {DisplayPath.Of(result.Train.Source)}, validated on {result.Test.Count}.");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
                 $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
             var pages = Charts.RunPages.Save(result);
             output.WriteLine($"Saved to {folder}: model, history, metrics, {string.Join(", ", pages.Select(Path.GetFileName))}; " +
-                             $"TensorBoard: tensorboard --logdir {configuration.LogDirectory}");
+                             $"TensorBoard: tensorboard --logdir {DisplayPath.Of(configuration.LogDirectory)}");
             return 0;
         }
         catch (OperationCanceledException)

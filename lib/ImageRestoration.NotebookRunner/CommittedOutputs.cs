@@ -13,7 +13,9 @@ namespace ImageRestoration.NotebookRunner;
 /// <item>each code cell's metadata <c>image_restoration.source_sha256</c>: the hash of the source its outputs came from;</item>
 /// <item>an output whose cell's source no longer has that hash is stale;</item>
 /// <item>no output references an external URL (a CDN script, a remote picture);</item>
-/// <item>a notebook's outputs weigh at most 2 MB (no copy of plotly.js, no pile of progress lines).</item>
+/// <item>a notebook's outputs weigh at most 2 MB (no copy of plotly.js, no pile of progress lines);</item>
+/// <item>no output shows an absolute path of the machine that ran it (its checkout, its home, its data folder):
+/// <see cref="Stamp"/> writes the repository's folders relative to it and the home folder as <c>~</c>.</item>
 /// </list>
 /// </summary>
 public static partial class CommittedOutputs
@@ -24,9 +26,16 @@ public static partial class CommittedOutputs
     /// <summary>The SHA-256 of a cell's source (line endings as they are), in lowercase hex.</summary>
     public static string SourceHash(string source) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
 
-    /// <summary>Records the run in the notebook's metadata and each code cell's source hash in the cell's metadata.</summary>
+    /// <summary>
+    /// Records the run in the notebook's metadata and each code cell's source
+    /// hash in the cell's metadata, and writes the machine's folders in the
+    /// outputs as a reader's: relative to the repository, or under <c>~</c>.
+    /// </summary>
     public static void Stamp(JsonObject notebook, string profile, string command, DateTimeOffset date)
     {
+        var prefixes = MachinePrefixes(RunnerOptions.RepositoryRoot(), System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
+        foreach (var cell in Cells(notebook))
+            if (cell["outputs"] is JsonArray outputs) HideMachinePaths(outputs, prefixes);
         var metadata = notebook["metadata"] as JsonObject ?? (JsonObject)(notebook["metadata"] = new JsonObject());
         metadata[MetadataKey] = new JsonObject
         {
@@ -63,6 +72,8 @@ public static partial class CommittedOutputs
                 problems.Add($"cell {index + 1} was edited after its outputs were made (its source hash no longer matches): run the notebook again with --write-back");
             foreach (Match url in ExternalUrlPattern().Matches(text).Take(3))
                 problems.Add($"cell {index + 1} has an output that references an external URL: {url.Value}");
+            foreach (Match path in AbsolutePathPattern().Matches(text).Take(3))
+                problems.Add($"cell {index + 1} has an output that shows an absolute path of the machine that ran it: {path.Value}");
             if (text.Contains(CellOutputs.PlotlyJsMarker, StringComparison.Ordinal))
                 problems.Add($"cell {index + 1} has an output that carries a copy of plotly.js");
         }
@@ -70,6 +81,46 @@ public static partial class CommittedOutputs
             problems.Add($"its outputs weigh {weight / 1024.0 / 1024.0:F2} MB, over the {MaxOutputBytes / 1024 / 1024} MB allowed");
         return problems;
     }
+
+    /// <summary>
+    /// The folders to hide and what replaces each, longest first (a checkout
+    /// under the home folder becomes relative, not <c>~/...</c>): the
+    /// repository (its files print relative to it), its parent (a folder beside
+    /// it, as the shared data, prints as <c>../</c>) and the home folder (<c>~/</c>).
+    /// </summary>
+    private static IReadOnlyList<(string Prefix, string Replacement)> MachinePrefixes(string? repository, string? home)
+    {
+        var prefixes = new List<(string Prefix, string Replacement)>();
+        if (!string.IsNullOrEmpty(repository))
+        {
+            var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(repository));
+            prefixes.Add((root + "/", ""));
+            if (Path.GetDirectoryName(root) is { Length: > 1 } parent) prefixes.Add((Path.TrimEndingDirectorySeparator(parent) + "/", "../"));
+        }
+        if (!string.IsNullOrEmpty(home) && Path.TrimEndingDirectorySeparator(Path.GetFullPath(home)) is { Length: > 1 } homeFolder)
+            prefixes.Add((homeFolder + "/", "~/"));
+        return [.. prefixes.OrderByDescending(p => p.Prefix.Length)];
+    }
+
+    /// <summary>Every string in the outputs with the machine's folders replaced (<see cref="MachinePrefixes"/>).</summary>
+    private static void HideMachinePaths(JsonNode? node, IReadOnlyList<(string Prefix, string Replacement)> prefixes)
+    {
+        if (node is JsonArray array)
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is JsonValue value && value.TryGetValue<string>(out var text)) array[i] = Hide(text, prefixes);
+                else HideMachinePaths(array[i], prefixes);
+            }
+        else if (node is JsonObject obj)
+            foreach (var key in obj.Select(p => p.Key).ToList())
+            {
+                if (obj[key] is JsonValue value && value.TryGetValue<string>(out var text)) obj[key] = Hide(text, prefixes);
+                else HideMachinePaths(obj[key], prefixes);
+            }
+    }
+
+    private static string Hide(string text, IReadOnlyList<(string Prefix, string Replacement)> prefixes) =>
+        prefixes.Aggregate(text, (current, p) => current.Replace(p.Prefix, p.Replacement, StringComparison.Ordinal));
 
     /// <summary>As the file holds it: HTML characters as they are.</summary>
     private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -88,4 +139,11 @@ public static partial class CommittedOutputs
     /// <summary>http(s) URLs, and protocol-relative ones (//host/...) where an attribute or a text starts one.</summary>
     [GeneratedRegex(@"(?:https?:|(?<=^|[""'(=\s]))//[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s""'<>\\]*)?", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalUrlPattern();
+
+    /// <summary>
+    /// An absolute path of a machine where a text starts one: under a usual top folder of Linux or macOS (file:// included),
+    /// or a Windows drive. Text such as <c>text/html</c> or <c>10/2</c> is not one.
+    /// </summary>
+    [GeneratedRegex(@"(?:(?<=^|[\s""'`(=\[>:])|file://)/(?:home|root|work|workspaces?|tmp|usr|opt|mnt|var|srv|Users|Volumes|private|builds?|runner)/[^\s""'<>`)\]]*|(?<![A-Za-z0-9])[A-Za-z]:\\(?:[^\s""'<>\\]+\\)+[^\s""'<>]*", RegexOptions.Multiline)]
+    private static partial Regex AbsolutePathPattern();
 }

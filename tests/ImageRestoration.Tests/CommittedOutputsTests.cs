@@ -92,4 +92,47 @@ public sealed class CommittedOutputsTests
         CommittedOutputs.Stamp(withScript, "class", "notebook-runner", DateTimeOffset.UtcNow);
         Assert.Contains("copy of plotly.js", Assert.Single(CommittedOutputs.Problems(withScript)));
     }
+
+    [Fact]
+    public void StampWritesTheMachinesFoldersAsAReaderSeesThem()
+    {
+        var root = RunnerOptions.RepositoryRoot()!;
+        var parent = Path.GetDirectoryName(root)!;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var notebook = Notebook(("run", Html($"Saved to {root}/runs/notebooks/class/clean-seed42-1a2b3c4d; data in {parent}/shared/data/mnist; " +
+                                             $"Loading extensions from `{home}/.nuget/packages/skiasharp/x.dll`")));
+        Assert.NotEmpty(CommittedOutputs.Problems(notebook));
+
+        CommittedOutputs.Stamp(notebook, "class", "notebook-runner", DateTimeOffset.UtcNow);
+
+        var html = (string)notebook["cells"]![0]!["outputs"]![0]!["data"]!["text/html"]!;
+        Assert.Contains("Saved to runs/notebooks/class/clean-seed42-1a2b3c4d;", html);
+        Assert.Contains("data in ../shared/data/mnist;", html);
+        Assert.DoesNotContain(root, html);
+        Assert.Empty(CommittedOutputs.Problems(notebook));
+    }
+
+    [Theory]
+    [InlineData("run folder /work/fresh-final/runs/clean-seed42-ca1bd9b2", "/work/fresh-final/runs/clean-seed42-ca1bd9b2")]
+    [InlineData("Loading extensions from `/root/.nuget/packages/skiasharp/a.dll`", "/root/.nuget/packages/skiasharp/a.dll")]
+    [InlineData("<a href=\"file:///home/ann/runs/x.html\">", "file:///home/ann/runs/x.html")]
+    [InlineData("saved in C:\\Users\\ann\\runs\\x", "C:\\Users\\ann\\runs\\x")]
+    public void AnOutputWithAnAbsolutePathIsRefused(string html, string path)
+    {
+        var notebook = Notebook(("run", Html(html)));
+        CommittedOutputs.Stamp(notebook, "class", "notebook-runner", DateTimeOffset.UtcNow);
+        notebook["cells"]![0]!["outputs"] = Html(html); // as a machine with other folders would have left it
+
+        var problem = Assert.Single(CommittedOutputs.Problems(notebook));
+        Assert.Contains("absolute path of the machine that ran it: " + path, problem);
+    }
+
+    [Fact]
+    public void RelativePathsAndMediaTypesAreNotMachinePaths()
+    {
+        var notebook = Notebook(("run", Html("text/html, 10/2, runs/notebooks/class/x, ../shared/data/mnist, ~/.nuget/packages, </div> /* c */")));
+        CommittedOutputs.Stamp(notebook, "class", "notebook-runner", DateTimeOffset.UtcNow);
+
+        Assert.Empty(CommittedOutputs.Problems(notebook));
+    }
 }

@@ -87,8 +87,8 @@ public static class NotebookDisplay
     {
         var count = Math.Min(10, dataset.Count);
         return dataset.Count == 0
-            ? Text($"An empty data set ({dataset.Source}).")
-            : DigitGrid.Digits(dataset.Images, dataset.Labels, count, "digit", $"{dataset.Source}: the first {count} of {dataset.Count:N0}").ToHtml();
+            ? Text($"An empty data set ({DisplayPath.Of(dataset.Source)}).")
+            : DigitGrid.Digits(dataset.Images, dataset.Labels, count, "digit", $"{DisplayPath.Of(dataset.Source)}: the first {count} of {dataset.Count:N0}").ToHtml();
     }
 
     private static string Layers(ModelSummary summary) =>

@@ -259,7 +259,7 @@ public static class Study
         if (directory.Length > 0)
         {
             var (json, markdown) = table.Save(directory);
-            options.Log?.WriteLine($"Saved {json} and {markdown}");
+            options.Log?.WriteLine($"Saved {DisplayPath.Of(json)} and {DisplayPath.Of(markdown)}");
         }
         return table;
     }

@@ -65,7 +65,7 @@ public sealed class RunFolder(string path)
                 {
                     var aside = AsideName();
                     Directory.Move(Path, aside);
-                    log?.WriteLine($"Moved the earlier run in {Path} aside to {aside}.");
+                    log?.WriteLine($"Moved the earlier run in {this} aside to {DisplayPath.Of(aside)}.");
                 }
                 else Directory.Delete(Path, recursive: true);
             }
@@ -102,7 +102,7 @@ public sealed class RunFolder(string path)
         var saved = DataFingerprint.FromJson(System.IO.File.ReadAllText(DataFile), DataFile);
         if (!saved.SameContentAs(current))
             throw new InvalidDataException(
-                $"{Path} was trained on the data in {saved.Directory}, but the data found now, in {current.Directory}, has other content " +
+                $"{this} was trained on the data in {DisplayPath.Of(saved.Directory)}, but the data found now, in {DisplayPath.Of(current.Directory)}, has other content " +
                 $"({string.Join(", ", saved.ContentSha256.Keys.Where(k => !current.ContentSha256.TryGetValue(k, out var h) || h != saved.ContentSha256[k]))} differ). " +
                 "Point the data directory back at the run's data, or train a new run.");
     }
@@ -208,5 +208,6 @@ public sealed class RunFolder(string path)
         return RestorationModel.Load(ModelFile, LoadConfiguration().Model);
     }
 
-    public override string ToString() => Path;
+    /// <summary>The folder as output shows it: relative to the repository or under ~ (<see cref="DisplayPath"/>).</summary>
+    public override string ToString() => DisplayPath.Of(Path);
 }
