@@ -39,8 +39,59 @@ public static class TorchRuntime
                     "TorchSharp's native library did not load. TorchSharp-cpu 0.107.0 needs libstdc++ with GLIBCXX_3.4.32 " +
                     "(GCC 13 or newer; Debian 12 lacks it): run .devcontainer/install-prerequisites.sh. Cause: " + e.Message, e);
             }
+            TurnOffNnpack();
             initialized = true;
         }
+    }
+
+    /// <summary>
+    /// Before every convolution that oneDNN does not run (the float64 ones of
+    /// SSIM and of the gradient checks), libtorch asks whether NNPACK, another
+    /// convolution library, can; on a CPU NNPACK does not know (an AMD EPYC
+    /// family 26 here) each question prints "Could not initialize NNPACK!
+    /// Reason: Unsupported hardware.", about 20 lines per evaluation, with
+    /// nothing for the user to do. NNPACK never runs a convolution here (oneDNN
+    /// takes every float32 one, and NNPACK has no float64), so it is switched
+    /// off, as PyTorch's <c>torch.backends.nnpack.set_flags(False)</c> does:
+    /// the question is no longer asked, no result changes, and every other
+    /// libtorch warning still reaches the console.
+    /// </summary>
+    private static void TurnOffNnpack()
+    {
+        if (Nnpack() is not { } nnpack) return;
+        nnpack.Set(nnpack.Context, false);
+    }
+
+    /// <summary>Whether libtorch may ask NNPACK to run a convolution; null where this cannot be read (not Linux).</summary>
+    public static bool? NnpackEnabled()
+    {
+        Initialize();
+        return Nnpack() is { } nnpack ? nnpack.Get(nnpack.Context) : null;
+    }
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate IntPtr GlobalContext();
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private delegate bool GetFlag(IntPtr context);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void SetFlag(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    /// <summary>
+    /// libtorch's global context and its NNPACK switch, exported by libtorch_cpu
+    /// as C++ symbols (Itanium ABI, so Linux only): <c>at::globalContext()</c>,
+    /// <c>at::Context::userEnabledNNPACK() const</c> and <c>setUserEnabledNNPACK(bool)</c>.
+    /// </summary>
+    private static (IntPtr Context, GetFlag Get, SetFlag Set)? Nnpack()
+    {
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libtorch_cpu.so", out var library)) return null;
+        if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var context) ||
+            !NativeLibrary.TryGetExport(library, "_ZNK2at7Context17userEnabledNNPACKEv", out var get) ||
+            !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var set)) return null;
+        return (Marshal.GetDelegateForFunctionPointer<GlobalContext>(context)(),
+            Marshal.GetDelegateForFunctionPointer<GetFlag>(get), Marshal.GetDelegateForFunctionPointer<SetFlag>(set));
     }
 
     /// <summary>
