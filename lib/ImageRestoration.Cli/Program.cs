@@ -172,7 +172,7 @@ public static class Program
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
         {
             train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
-            EvaluateCommand.CreateEpochs(output, error),
+            EvaluateCommand.CreateEpochs(output, error), RecordCommand.Create(output, error),
             BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data),
         };
     }

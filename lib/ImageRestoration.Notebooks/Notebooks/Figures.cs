@@ -3,6 +3,7 @@ using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Models;
+using ImageRestoration.Studies;
 using ImageRestoration.Training;
 using static TorchSharp.torch;
 
@@ -116,6 +117,37 @@ public static class Figures
         var last = history.Last ?? throw new ArgumentException($"The history of '{run}' has no epochs.", nameof(history));
         return new RunSummary(run, history.Epochs.Count, history.Epochs[0].ValidationLoss, last.TrainLoss, last.ValidationLoss,
             last.ValidationLoss - last.TrainLoss, history.Epochs.Average(e => e.Seconds));
+    }
+
+    /// <summary>The epochs studies of the recorded clean and denoising runs, named as recorded so that no chart shows them as this run's.</summary>
+    public static (EpochsStudy Clean, EpochsStudy Denoising) RecordedStudies(RecordedRuns recorded, int window = 10) =>
+        (EpochsStudy.Of($"clean, recorded {recorded.Of(TrainingMode.Clean).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Clean).History, window),
+         EpochsStudy.Of($"denoising, recorded {recorded.Of(TrainingMode.Denoising).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Denoising).History, window));
+
+    /// <summary>Where the recorded runs come from, in sentences: folder, commands, machine, date, data.</summary>
+    public static string Provenance(RecordedRuns recorded)
+    {
+        var p = recorded.Provenance;
+        return $"Recorded runs from {DisplayPath.Of(recorded.Directory)} (not trained now): {p.Description}\n" +
+               string.Join("\n", recorded.Runs.Select((r, i) => $"  {r.Name}: {r.History.Epochs.Count} epochs, made by: {p.Commands[i]}")) +
+               $"\nMachine: {p.Machine}; finished {p.Date}; MNIST files with SHA-256 {string.Join(", ", p.DataSha256.Select(d => $"{d.Key} {d.Value[..12]}..."))}.";
+    }
+
+    /// <summary>
+    /// The presentation's model against a bigger one, both trained (or
+    /// reused) with the same configuration but the model: the capacity
+    /// question of the presentation's conclusions, on one budget.
+    /// </summary>
+    public static CapacityComparison CompareCapacity(ExperimentConfiguration configuration, string bigger, Func<ExperimentConfiguration, TrainingProgress>? progress = null,
+        TextWriter? log = null)
+    {
+        var seedConfiguration = configuration.With("model=" + ModelCatalog.Seed);
+        var biggerConfiguration = configuration.With("model=" + bigger);
+        using var seed = Experiment.LoadOrRun(seedConfiguration, progress?.Invoke(seedConfiguration), log);
+        using var big = Experiment.LoadOrRun(biggerConfiguration, progress?.Invoke(biggerConfiguration), log);
+        var budget = $"{configuration.Epochs} epochs on {seed.Train.Count:N0} pictures";
+        return new CapacityComparison(budget, ModelCatalog.Seed, seed.Model.parameters().Sum(p => p.numel()), seed.History,
+            bigger, big.Model.parameters().Sum(p => p.numel()), big.History);
     }
 
     /// <summary>The parameters an encoder shares with its autoencoder (the same tensors), and how many it has.</summary>
