@@ -177,6 +177,8 @@ public sealed class NotebookRunnerTests : IDisposable
         var training = cells[4]!["outputs"]!.AsArray().Where(o => o!["data"]?["text/html"] is not null).ToList();
         Assert.Single(training); // one output, updated in place
         Assert.Contains("done: epoch 2/2", Html(4));
+        // One chart per figure: the finished training keeps its last line; the run's chart is shown by the cell that displays it.
+        Assert.DoesNotContain("data:image/png", Html(4));
         Assert.Contains("LiveTrainingProgress", cells[4]!["outputs"]!.ToJsonString());
         Assert.Empty(ImageRestoration.NotebookRunner.CommittedOutputs.Problems(executed)); // hashes recorded, no URL, small
         Assert.True(File.Exists(temp.File("executed/display.html")));

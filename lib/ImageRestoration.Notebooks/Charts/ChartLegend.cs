@@ -56,7 +56,22 @@ internal static class ChartLegend
         }
         if (series.Kind == SeriesKind.Lines) return;
         paint.Style = SKPaintStyle.Fill;
-        canvas.DrawCircle(left + Swatch / 2, middle, (float)Math.Min(series.MarkerSize, 10) / 2, paint);
+        DrawMarker(canvas, series.Marker, left + Swatch / 2, middle, (float)Math.Min(series.MarkerSize, 10) / 2, paint);
+    }
+
+    private static void DrawMarker(SKCanvas canvas, MarkerShape shape, float x, float y, float radius, SKPaint paint)
+    {
+        if (shape == MarkerShape.Circle)
+        {
+            canvas.DrawCircle(x, y, radius, paint);
+            return;
+        }
+        using var path = new SKPath();
+        if (shape == MarkerShape.Diamond)
+            path.AddPoly([new SKPoint(x, y - radius), new SKPoint(x + radius, y), new SKPoint(x, y + radius), new SKPoint(x - radius, y)]);
+        else
+            path.AddPoly([new SKPoint(x, y - radius), new SKPoint(x + radius, y + radius * 0.8f), new SKPoint(x - radius, y + radius * 0.8f)]);
+        canvas.DrawPath(path, paint);
     }
 
     private static SKFont Font() => new(ChartImage.Typeface(bold: false), TextSize);

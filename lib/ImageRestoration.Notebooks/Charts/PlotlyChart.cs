@@ -39,7 +39,7 @@ public static class PlotlyChart
             Set(trace, ("orientation", panel.Horizontal ? "h" : "v"),
                 ("marker", Object(("color", series.BarColours?.ToArray() ?? (object)series.Colour))),
                 ("text", series.Labels?.ToArray()), ("textposition", series.Labels is null ? null : "outside"),
-                ("textangle", 0), ("cliponaxis", false));
+                ("textangle", 0), ("textfont", Object(("size", 11))), ("constraintext", "none"), ("cliponaxis", false));
         else
             Set(trace, ("mode", Mode(series.Kind)),
                 ("line", Object(("color", series.Colour), ("width", series.LineWidth), ("dash", Dash(series.Dash)))),
