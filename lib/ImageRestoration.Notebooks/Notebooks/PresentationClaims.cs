@@ -239,7 +239,7 @@ public static class PresentationClaims
 
     private static string F(double value, string format = "0.0000") => value.ToString(format, CultureInfo.InvariantCulture);
 
-    private static string Signed(double share) => (share * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
+    private static string Signed(double share) => SignedNumber.Format(share * 100, 1) + "%";
 
     private static string Signed(double value, string format) => value.ToString($"+{format};-{format};{format}", CultureInfo.InvariantCulture);
 
