@@ -177,6 +177,16 @@ public sealed class RerunTests : IDisposable
     }
 
     [Fact]
+    public void AModuleDefinedInANotebookTrainsWithChannelsLastWeights()
+    {
+        ModelCatalog.Register("test-sequential", () => Sequential(Conv2d(1, 4, 3, padding: 1), ReLU(), Conv2d(4, 1, 3, padding: 1), Sigmoid()));
+
+        using var model = ModelCatalog.Create("test-sequential");
+
+        Assert.True(ChannelsLastWeights.IsApplied(model));
+    }
+
+    [Fact]
     public void AModelOfTheWrongShapeIsRefusedWithItsShape()
     {
         var error = Assert.Throws<ArgumentException>(() =>

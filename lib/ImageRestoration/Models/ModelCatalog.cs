@@ -108,6 +108,9 @@ public static class ModelCatalog
         {
             this.model = model;
             RegisterComponents();
+            // The module keeps its own initial weights; only their layout changes, as for every
+            // library model: with NCHW weights, training hits NaN on AVX-512 CPUs (ChannelsLastWeights).
+            ChannelsLastWeights.Apply(this);
         }
 
         public override Tensor forward(Tensor input) => model.forward(input);
