@@ -11,6 +11,9 @@
 # 3. Debian's chromium, with which the tests and CI open exported notebook
 #    pages offline and check that every figure shows, and fonts-dejavu-core,
 #    the font the static charts and digit grids are drawn with.
+# 4. Jupyter's nbconvert and nbformat (Debian's jupyter-nbconvert, python3-nbconvert,
+#    python3-nbformat), with which CI runs a notebook through the pinned kernel's
+#    Jupyter kernelspec (setup-kernel.sh) and validates the committed notebooks.
 set -euo pipefail
 
 needed=GLIBCXX_3.4.32
@@ -72,4 +75,14 @@ elif command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "prerequisites: no apt-get; the page checks need ${missing[*]}."
+fi
+
+if command -v jupyter-nbconvert >/dev/null && /usr/bin/python3 -c "import nbformat" 2>/dev/null; then
+  echo "prerequisites: Jupyter's nbconvert and nbformat are installed."
+elif command -v apt-get >/dev/null; then
+  echo "prerequisites: installing jupyter-nbconvert python3-nbconvert python3-nbformat"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq jupyter-nbconvert python3-nbconvert python3-nbformat >/dev/null
+else
+  echo "prerequisites: no apt-get; the Jupyter route and the notebook validation need jupyter-nbconvert and Python's nbformat."
 fi

@@ -34,8 +34,9 @@ public sealed class NotebookExecution(RunnerOptions options, TextWriter log)
             document = JsonNode.Parse(await File.ReadAllTextAsync(path, cancellation))?.AsObject()
                        ?? throw new InvalidDataException("the file is empty JSON");
             if (document["cells"] is not JsonArray) throw new InvalidDataException("it has no cells");
+            if (options.Parameters.Count > 0) ParameterCell.Inject(document, options.Parameters, notebookPath);
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
             log.WriteLine($"  FAIL  {path} is not a notebook: {e.Message}");
             return new NotebookResult(path, false, 0, null, clock.Elapsed, null);
@@ -123,6 +124,7 @@ public sealed class NotebookExecution(RunnerOptions options, TextWriter log)
     /// <summary>Writes a notebook as Jupyter and VS Code do (indented JSON, one final newline), atomically.</summary>
     public static async Task WriteAsync(JsonObject document, string path)
     {
+        CellIds.Assign(document); // nbformat 4.5: ids kept, new cells given one
         await File.WriteAllTextAsync(path + ".tmp", document.ToJsonString(WriteOptions) + "\n", CancellationToken.None);
         File.Move(path + ".tmp", path, overwrite: true);
     }

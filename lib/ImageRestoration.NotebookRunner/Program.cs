@@ -18,7 +18,10 @@ public static class Program
         try
         {
             options = RunnerOptions.Parse(args);
-            if (!options.Check && !options.Export && !options.VerifyPages) kernel = options.ResolveKernel();
+            if (!options.RunsNoKernel) kernel = options.ResolveKernel();
+            if (options.Parameters.Count > 0)
+                foreach (var notebook in options.Notebooks) // every notebook takes the values, before any kernel starts
+                    ParameterCell.Inject(Read(notebook) ?? throw new ArgumentException($"{notebook} is not a notebook (JSON with cells)."), options.Parameters, notebook);
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
@@ -30,6 +33,7 @@ public static class Program
         if (options.Check) return CheckCommitted(options);
         if (options.Export) return Export(options);
         if (options.VerifyPages) return VerifyPages(options);
+        if (options.WriteApps || options.CheckApps) return Apps(options);
 
         using var interrupted = new CancellationTokenSource();
         void Interrupt(PosixSignalContext context)
@@ -126,6 +130,43 @@ public static class Program
             if (!ok) failed++;
         }
         Console.WriteLine($"pages: {options.Notebooks.Count - failed} ok, {failed} failed");
+        return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>--write-apps / --check-apps: one line per notebook's app and a closing count.</summary>
+    private static int Apps(RunnerOptions options)
+    {
+        var failed = 0;
+        foreach (var notebook in options.Notebooks)
+        {
+            var app = NotebookApp.PathFor(notebook);
+            var shown = Path.GetRelativePath(Environment.CurrentDirectory, app);
+            string? problem;
+            try
+            {
+                var text = NotebookApp.Generate(Read(notebook) ?? throw new InvalidDataException($"{notebook} is not a notebook (JSON with cells)"), notebook);
+                if (options.WriteApps)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(app)!);
+                    File.WriteAllText(app + ".tmp", text);
+                    File.Move(app + ".tmp", app, overwrite: true);
+                    problem = null;
+                }
+                else
+                {
+                    problem = !File.Exists(app) ? "is missing: write it with notebook-runner --write-apps"
+                        : File.ReadAllText(app) != text ? $"is stale against {Path.GetFileName(notebook)}: write it again with notebook-runner --write-apps"
+                        : null;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                problem = e.Message;
+            }
+            Console.WriteLine(problem is null ? $"ok   {shown}" : $"FAIL {shown} {problem}");
+            if (problem is not null) failed++;
+        }
+        Console.WriteLine($"apps: {options.Notebooks.Count - failed} ok, {failed} failed");
         return failed > 0 ? 1 : 0;
     }
 

@@ -18,6 +18,9 @@ public sealed class RunnerOptions
           --check                 run nothing: check the notebooks' committed outputs (recorded source hashes
                                   match, no external URL, outputs at most 2 MB); exits 1 on any problem
           --export                run nothing: write the HTML page of each notebook as it is, to the output folder
+          --write-apps            run nothing: write each notebook as a .NET file-based app, apps/NAME.cs next to it
+                                  (run it with dotnet run; its figures go to apps/NAME/ as PNG files)
+          --check-apps            run nothing: exits 1 when an app is missing or differs from what its notebook gives
           --verify-pages          run nothing: open each HTML page (PAGE.html or a folder of them) in headless
                                   Chromium with the network off; exits 1 when a picture is blank or a page
                                   asks for anything outside its file
@@ -30,6 +33,9 @@ public sealed class RunnerOptions
           --env KEY=VALUE         an environment variable for the kernel (repeatable),
                                   e.g. --env IMAGE_RESTORATION_PROFILE=quick
           --show-output           echo each cell's standard output under its line
+          -p NAME VALUE           a parameter (repeatable), as papermill's -p: a cell setting it (var NAME = VALUE;)
+                                  is run after the notebook's cell tagged parameters; VALUE is read as papermill
+                                  reads it (True/False, None, a whole number, a number, else a string). Not with --write-back.
         """;
 
     public List<string> Notebooks { get; } = [];
@@ -43,6 +49,14 @@ public sealed class RunnerOptions
     public bool Check { get; set; }
     public bool Export { get; set; }
     public bool VerifyPages { get; set; }
+    public bool WriteApps { get; set; }
+    public bool CheckApps { get; set; }
+
+    /// <summary>The -p parameters in the order given (a name given twice keeps its last value).</summary>
+    public List<KeyValuePair<string, string>> Parameters { get; } = [];
+
+    /// <summary>Whether this run starts no kernel.</summary>
+    public bool RunsNoKernel => Check || Export || VerifyPages || WriteApps || CheckApps;
 
     /// <summary>The command as it was given, recorded in executed copies (the data folder's value left out: it is the machine's).</summary>
     public string CommandLine { get; private set; } = "notebook-runner";
@@ -74,6 +88,15 @@ public sealed class RunnerOptions
                 case "--check": options.Check = true; break;
                 case "--export": options.Export = true; break;
                 case "--verify-pages": options.VerifyPages = true; break;
+                case "--write-apps": options.WriteApps = true; break;
+                case "--check-apps": options.CheckApps = true; break;
+                case "-p" or "--parameter":
+                    var parameter = Value();
+                    if (!ParameterCell.IsName(parameter)) throw new ArgumentException($"-p '{parameter}': give a C# variable name, then its value.");
+                    var parameterValue = Value();
+                    options.Parameters.RemoveAll(p => p.Key == parameter);
+                    options.Parameters.Add(new(parameter, parameterValue));
+                    break;
                 case "--env":
                     var assignment = Value();
                     var equals = assignment.IndexOf('=');
@@ -90,8 +113,10 @@ public sealed class RunnerOptions
         // A folder's files are picked once every option is read: --verify-pages may come after the folder.
         foreach (var path in paths) options.Notebooks.AddRange(Expand(path, options.VerifyPages ? "*.html" : "*.ipynb"));
         if (options.Notebooks.Count == 0) throw new ArgumentException("Give at least one notebook (.ipynb) or folder of notebooks.");
-        if (new[] { options.Check, options.Export, options.WriteBack, options.VerifyPages }.Count(m => m) > 1)
-            throw new ArgumentException("Give at most one of --check, --export, --verify-pages and --write-back.");
+        if (new[] { options.Check, options.Export, options.WriteBack, options.VerifyPages, options.WriteApps, options.CheckApps }.Count(m => m) > 1)
+            throw new ArgumentException("Give at most one of --check, --export, --verify-pages, --write-apps, --check-apps and --write-back.");
+        if (options.Parameters.Count > 0 && (options.WriteBack || options.RunsNoKernel))
+            throw new ArgumentException("-p runs a notebook with other values: its executed copy goes to the output folder, so it cannot be given with --write-back or a mode that runs nothing.");
         options.CommandLine = string.Join(" ", ["notebook-runner", .. args.Select(Shown)]);
         return options;
     }

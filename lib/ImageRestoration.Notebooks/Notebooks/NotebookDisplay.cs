@@ -55,7 +55,7 @@ public static class NotebookDisplay
         DigitGridFigure grid => grid.ToHtml(),
         TrainingHistory history => history.Epochs.Count == 0 ? Text("A training history with no epoch yet.") : ChartHtml.NotebookOutput(LossChart.Of(history)),
         ImageDataset dataset => Grid(dataset),
-        Tensor tensor => IsImageBatch(tensor) ? DigitGrid.Of([DigitGrid.Row("", tensor)], title: $"Pictures ({Shape(tensor)})").ToHtml() : Text(tensor.ToString()),
+        Tensor tensor => IsImageBatch(tensor) ? Grid(tensor).ToHtml() : Text(tensor.ToString()),
         ModelSummary summary => Layers(summary),
         RestorationModel model => Layers(ModelSummary.Of(model)),
         StudyTable table => HtmlTable.Of(table.Rows) + ChartHtml.NotebookOutput(StudyChart.Of(table)),
@@ -83,13 +83,18 @@ public static class NotebookDisplay
         return tensor.min().item<float>() >= 0 && tensor.max().item<float>() <= 1;
     }
 
-    private static string Grid(ImageDataset dataset)
+    private static string Grid(ImageDataset dataset) =>
+        dataset.Count == 0 ? Text($"An empty data set ({DisplayPath.Of(dataset.Source)}).") : Grid(dataset, 10).ToHtml();
+
+    /// <summary>The first digits of a non-empty data set as a grid (also for <see cref="FileDisplay"/>).</summary>
+    internal static DigitGridFigure Grid(ImageDataset dataset, int count)
     {
-        var count = Math.Min(10, dataset.Count);
-        return dataset.Count == 0
-            ? Text($"An empty data set ({DisplayPath.Of(dataset.Source)}).")
-            : DigitGrid.Digits(dataset.Images, dataset.Labels, count, "digit", $"{DisplayPath.Of(dataset.Source)}: the first {count} of {dataset.Count:N0}").ToHtml();
+        count = Math.Min(count, dataset.Count);
+        return DigitGrid.Digits(dataset.Images, dataset.Labels, count, "digit", $"{DisplayPath.Of(dataset.Source)}: the first {count} of {dataset.Count:N0}");
     }
+
+    /// <summary>An image batch as a grid (also for <see cref="FileDisplay"/>).</summary>
+    internal static DigitGridFigure Grid(Tensor tensor) => DigitGrid.Of([DigitGrid.Row("", tensor)], title: $"Pictures ({Shape(tensor)})");
 
     private static string Layers(ModelSummary summary) =>
         HtmlTable.Of(summary.Layers) + $"<p>Total params: {summary.TotalParameters.ToString("N0", CultureInfo.InvariantCulture)}</p>";

@@ -24,13 +24,15 @@ public sealed class NotebookProfile
     /// </summary>
     public const string OverridesVariable = "IMAGE_RESTORATION_OVERRIDES";
 
-    private NotebookProfile(string name, string description, string cost, IReadOnlyList<string> overrides, IReadOnlyList<string> studyOverrides)
+    private NotebookProfile(string name, string description, string cost, IReadOnlyList<string> overrides, IReadOnlyList<string> studyOverrides,
+        IReadOnlyList<string>? parameters = null)
     {
         Name = name;
         Description = description;
         Cost = cost;
         Overrides = overrides;
         StudyOverrides = studyOverrides;
+        Parameters = parameters ?? [];
     }
 
     /// <summary>15 epochs on all 60,000 training and 10,000 test images: curves long enough to read, a training in about two minutes.</summary>
@@ -66,6 +68,22 @@ public sealed class NotebookProfile
     public IReadOnlyList<string> Overrides { get; }
 
     /// <summary>
+    /// The notebook's parameters in force (<see cref="With"/>), as <c>key=value</c>:
+    /// applied over the profile's values, under the notebook's own keys and the environment's overrides.
+    /// </summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    /// <summary>
+    /// This profile with a notebook's parameters (the variables of its cell
+    /// tagged <c>parameters</c>, as an anonymous object: <c>new { epochs,
+    /// learningRate }</c>); null ones keep the profile's values
+    /// (<see cref="NotebookParameters"/>). Every edit changes the run's name, so
+    /// it trains into a folder of its own.
+    /// </summary>
+    public NotebookProfile With(object parameters) =>
+        new(Name, Description, Cost, Overrides, StudyOverrides, [.. Parameters, .. NotebookParameters.Overrides(parameters)]);
+
+    /// <summary>
     /// What notebook 07's studies change on top of <see cref="Overrides"/>:
     /// they train nine models, so a profile may give them a smaller budget.
     /// </summary>
@@ -93,20 +111,20 @@ public sealed class NotebookProfile
 
     /// <summary>
     /// The presentation's configuration with this profile's changes and its
-    /// log directory, then the notebook's own <paramref name="overrides"/>
+    /// log directory, then the notebook's parameters (<see cref="With"/>), then the notebook's own <paramref name="overrides"/>
     /// (<c>key=value</c>, such as <c>mode=denoising</c>), then those in
     /// <c>IMAGE_RESTORATION_OVERRIDES</c>, which always win; validated.
     /// </summary>
     public ExperimentConfiguration Configuration(params string[] overrides) =>
-        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. overrides, .. EnvironmentOverrides()]);
+        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. Parameters, .. overrides, .. EnvironmentOverrides()]);
 
     /// <summary>
     /// <see cref="Configuration"/> with the budget of notebook 07's studies
-    /// (<see cref="StudyOverrides"/>) after the notebook's own keys; the
+    /// (<see cref="StudyOverrides"/>), then the notebook's parameters, then its own keys; the
     /// environment's overrides still win.
     /// </summary>
     public ExperimentConfiguration StudyConfiguration(params string[] overrides) =>
-        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. StudyOverrides, .. overrides, .. EnvironmentOverrides()]);
+        new ExperimentConfiguration { LogDirectory = LogDirectory }.With([.. Overrides, .. StudyOverrides, .. Parameters, .. overrides, .. EnvironmentOverrides()]);
 
     /// <summary>The overrides <c>IMAGE_RESTORATION_OVERRIDES</c> holds, for a notebook to say which are in force.</summary>
     public static string[] EnvironmentOverrides() =>
@@ -123,5 +141,6 @@ public sealed class NotebookProfile
             ? new LiveTrainingProgress(configuration.Epochs, Experiment.RunName(configuration), output ?? Console.Out)
             : new TrainingProgress(output ?? Console.Out, configuration.Verbosity, configuration.Epochs, live: false);
 
-    public override string ToString() => $"{Name} profile: {Description} ({Cost})";
+    public override string ToString() =>
+        $"{Name} profile: {Description} ({Cost})" + (Parameters.Count > 0 ? $"; parameters: {string.Join(", ", Parameters)}" : "");
 }

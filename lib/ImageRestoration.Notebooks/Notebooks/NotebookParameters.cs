@@ -1,0 +1,40 @@
+using System.Globalization;
+using ImageRestoration.Configuration;
+
+namespace ImageRestoration.Notebooks;
+
+/// <summary>
+/// A notebook's parameters, the papermill way: the cell tagged
+/// <c>parameters</c> holds plain C# variables a student edits (<c>int? epochs
+/// = null;</c>), and the configuration cell hands them over as an anonymous
+/// object (<c>profile.With(new { epochs, learningRate })</c>). A runner
+/// (papermill, or notebook-runner's <c>-p NAME VALUE</c>) injects a cell
+/// after it that sets them again. Each variable names a configuration key
+/// without its dots, in any case (<c>noiseFactor</c> is <c>noise.factor</c>);
+/// null leaves the key at the profile's value.
+/// </summary>
+public static class NotebookParameters
+{
+    /// <summary>The <c>key=value</c> overrides the non-null parameters stand for, in the order given.</summary>
+    public static IReadOnlyList<string> Overrides(object parameters)
+    {
+        var keys = new ExperimentConfiguration().Keys().Select(k => k.Name).ToList();
+        var overrides = new List<string>();
+        foreach (var property in parameters.GetType().GetProperties())
+        {
+            if (property.GetValue(parameters) is not { } value) continue;
+            var key = keys.FirstOrDefault(k => string.Equals(k.Replace(".", ""), property.Name, StringComparison.OrdinalIgnoreCase))
+                      ?? throw new ConfigurationException(
+                          $"parameter {property.Name}: no configuration key of that name (a parameter is a key without its dots: {string.Join(", ", keys.Select(k => k.Replace(".", "")))}).");
+            overrides.Add($"{key}={Text(value)}");
+        }
+        return overrides;
+    }
+
+    private static string Text(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
