@@ -1,0 +1,164 @@
+// 04-clean-training.ipynb as a .NET file-based app, written by notebook-runner --write-apps from ../04-clean-training.ipynb: edit the notebook,
+// then write the apps again (notebook-runner --check-apps fails while this file differs from what its notebook gives).
+// Run: dotnet run notebooks/apps/04-clean-training.cs (IMAGE_RESTORATION_PROFILE=class|quick|full, as for the notebook).
+#:project ../../lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj
+#:property RuntimeIdentifier=$(NETCoreSdkRuntimeIdentifier)
+#:property PublishAot=false
+
+using System.IO;
+using ImageRestoration;
+using ImageRestoration.Charts;
+using ImageRestoration.Configuration;
+using ImageRestoration.Data;
+using ImageRestoration.Degradations;
+using ImageRestoration.Evaluation;
+using ImageRestoration.Models;
+using ImageRestoration.Studies;
+using ImageRestoration.Notebooks;
+using ImageRestoration.Training;
+using TorchSharp;
+using static ImageRestoration.Notebooks.FileDisplay;
+
+// # Clean training: an autoencoder learns to redraw digits
+// *Image restoration with a convolutional autoencoder · notebook 04 of 00–07*
+//
+// The presentation's autoencoder training: the model learns to give back its input (x -> x) through the 8x4x4 bottleneck, with Adam on binary cross-entropy, validated on the test pictures after every epoch.
+//
+// Why these two:
+// - **Binary cross-entropy with a sigmoid.** Each output pixel is a sigmoid value in (0,1) and each target pixel lies in [0,1];
+//   BCE, `-(y log p + (1-y) log(1-p))`, treats them as probabilities of "white". Its gradient through the sigmoid is simply
+//   `p - y`, so a confidently wrong pixel is corrected hard and the learning does not stall where the sigmoid is flat.
+// - **Adam** adapts the step of every weight to the size of its recent gradients: the same learning rate suits layers whose
+//   gradients differ by orders of magnitude, with no per-layer tuning.
+//
+// This notebook shows:
+// - one training step (forward, BCE, backward, Adam step) written out, next to the library's own step;
+// - training with a progress line per epoch (loss, validation loss, speed);
+// - the run folder with its TensorBoard log;
+// - the training and validation loss per epoch as a chart;
+// - grids of input, encoded (the 8x4x4 codes as pictures) and decoded digits;
+// - the trained model saved for the evaluation notebook.
+
+// ## Setup
+//
+// Every notebook loads the same setup, [setup.dib](setup.dib): TorchSharp and Plotly.NET at the library's pinned versions, then
+// the library built in this repository (run `dotnet build` in the repository root first; the kernel must be the pinned one, see [README](README.md)).
+
+// The notebook's `#!import setup.dib`: the libraries (#:project above), their namespaces (the usings above),
+// and figures written as PNG files in a folder named like this app, next to it.
+FileDisplay.Start();
+NotebookDisplay.Register();
+
+// ## Configuration
+//
+// The profile decides how long training takes: `class` (the default, for a lesson), `quick` (for CI) or `full` (the presentation's
+// 100 epochs). Set `IMAGE_RESTORATION_PROFILE=class|quick|full` before the kernel starts;
+// `IMAGE_RESTORATION_OVERRIDES="key=value;..."` changes any key for every notebook and always wins over the notebook's own values.
+// The cell prints the profile, what it trains and what it cost on this kit's 2-core machine.
+
+var profile = NotebookProfile.FromEnvironment();
+var configuration = profile.Configuration("mode=clean");
+Console.WriteLine(profile);
+
+// ## One training step, by hand and by the library
+//
+// Four lines are the whole of learning: run the model forward, measure the BCE against the clean pictures, compute the gradients
+// backward, let Adam update the weights. Below they run by hand on one batch, and the library's `Trainer.Step` runs on an
+// identical model (same seed, same weights) and the same batch. After the update both models give the same loss: the library's
+// step is these four lines.
+
+var batch = ImageDataset.Load(DataLocator.Resolve(configuration.DataDirectory), DatasetSplit.Train, configuration.BatchSize).Images;
+
+// By hand.
+var byHand = Experiment.CreateModel(configuration);
+ChannelsLastWeights.Apply(byHand); // the memory layout the library trains in (see docs: a libtorch fault in the other one)
+var adam = torch.optim.Adam(byHand.parameters(), lr: configuration.LearningRate, eps: configuration.AdamEpsilon);
+var output = byHand.forward(batch);                                    // forward
+var loss = torch.nn.functional.binary_cross_entropy(output, batch);    // BCE against the clean pictures
+adam.zero_grad();
+loss.backward();                                                       // gradients
+adam.step();                                                           // one Adam update
+
+// By the library, on an identical model.
+var byLibrary = Experiment.CreateModel(configuration);
+var trainer = new Trainer(byLibrary, configuration);
+var (_, libraryLoss) = trainer.Step(batch, batch);
+
+double LossNow(RestorationModel model) { using var _ = torch.no_grad(); model.eval(); return torch.nn.functional.binary_cross_entropy(model.forward(batch), batch).item<float>(); }
+Console.WriteLine($"loss before the step: by hand {loss.item<float>():F6}, library {libraryLoss.item<float>():F6}");
+Console.WriteLine($"loss after the step:  by hand {LossNow(byHand):F6}, library {LossNow(byLibrary):F6}");
+Console.WriteLine($"largest difference between the two models' weights: " +
+                  $"{byHand.parameters().Zip(byLibrary.parameters()).Max(p => (p.First - p.Second).abs().max().item<float>()):G3}");
+
+// ## Autoencoder training: one call
+//
+// `Experiment.Run` is the presentation's `autoencoder.fit(...)`: shuffled batches of the step above, validation after each epoch,
+// checkpoints, the history and TensorBoard. It trains even when an earlier run of this configuration exists, and saves the run
+// folder (configuration, history, model, TensorBoard events) when it is done.
+
+var clean = Experiment.Run(configuration, NotebookProfile.Progress(configuration), Console.Out);
+
+// ## The run folder and TensorBoard
+//
+// The loss curves are also written as TensorBoard scalars, in the run folder.
+
+Console.WriteLine($"run folder: {clean.RunFolder}");
+foreach (var file in Directory.GetFiles(clean.RunFolder.Path).Order())
+    Console.WriteLine($"  {Path.GetFileName(file)}");
+Console.WriteLine($"to browse: tensorboard --logdir {configuration.LogDirectory}");
+
+// ## Loss per epoch
+//
+// Training loss (solid) is the mean over each epoch's batches; validation loss (dashed) is measured on the test pictures after the epoch.
+
+display(LossChart.Of(clean.History, "clean"));
+
+// ## Input, encoded and decoded digits
+//
+// Each code has 8 channels of 4x4 values, drawn side by side and stretched to black-to-white per digit.
+
+display(DigitGrid.Reconstructions(clean.Model, clean.Test.Images, clean.Test.Labels, configuration.PicturesShown));
+
+// ## Saved for later notebooks
+//
+// The evaluation notebook loads this model from the run folder. The loss chart is saved there too, as a page that works offline.
+
+var page = ChartHtml.Save(LossChart.Of(clean.History, "clean"), clean.RunFolder.File("loss.html"));
+Console.WriteLine($"{clean.RunFolder.ModelFile}: {new FileInfo(clean.RunFolder.ModelFile).Length:N0} bytes");
+Console.WriteLine($"{page}: the loss chart, with plotly.js beside it");
+
+// ## What we saw
+
+var last = clean.History.Last!;
+var first = clean.History.Epochs[0];
+Console.WriteLine($"{last.Epoch} epochs on {clean.Train.Count:N0} pictures at learning rate {configuration.LearningRate}, {clean.History.Epochs.Average(e => e.Seconds):F1} s per epoch.");
+Console.WriteLine($"Validation loss {first.ValidationLoss:F4} after the first epoch, {last.ValidationLoss:F4} after the last " +
+                  $"(training loss {last.TrainLoss:F4}); validation mean squared error {last.ValidationMse:F4}.");
+var halfway = clean.History.Epochs[clean.History.Epochs.Count / 2];
+var lateGain = (halfway.ValidationLoss - last.ValidationLoss) / halfway.ValidationLoss;
+Console.WriteLine(clean.History.Epochs.Count < 3
+    ? "Two epochs only show the start: the loss falls fast, and the curves cannot yet show where they flatten."
+    : $"So most of the learning is early: the first epoch took the validation loss to {first.ValidationLoss:F4}, and the second half of the run " +
+      $"(epochs {halfway.Epoch}-{last.Epoch}) lowered it by only {lateGain:P1}; validation stays {(last.ValidationLoss <= last.TrainLoss ? "at or below" : "just above")} training, so no overfitting yet.");
+
+// ## Try it yourself
+//
+// Each edit below is a configuration of its own: its run folder has a different name, so training it never overwrites the run above.
+// The cell prints where each would go; train one with `Experiment.Run(edit, NotebookProfile.Progress(edit), Console.Out)`
+// and draw it with `LossChart.Of(result.History)`.
+// - **Twice the epochs**: the curves keep falling, but slower and slower (notebook 06 measures where extra epochs stop paying).
+// - **Learning rate 0.01**: a faster start, then a noisier validation curve, with more epochs where it rises.
+// - **Early stopping** (`earlyStopping.patience=2`, `earlyStopping.minDelta=0.001`): training stops once two epochs in a row
+//   fail to lower the validation loss by 0.001, and the log says after which epoch.
+
+var edits = new Dictionary<string, ExperimentConfiguration>
+{
+    ["twice the epochs"] = profile.Configuration("mode=clean", $"epochs={2 * configuration.Epochs}"),
+    ["learning rate 0.01"] = profile.Configuration("mode=clean", "learningRate=0.01"),
+    ["early stopping"] = profile.Configuration("mode=clean", $"epochs={2 * configuration.Epochs}", "earlyStopping.patience=2", "earlyStopping.minDelta=0.001"),
+};
+Console.WriteLine($"this notebook's run: {clean.RunFolder}");
+foreach (var (what, edit) in edits)
+    Console.WriteLine($"{what,-20} {RunFolder.For(edit)}{(RunFolder.For(edit).IsComplete ? " (trained already)" : "")}");
+
+// Next: [05 · Denoising](05-denoising.ipynb)
