@@ -7,7 +7,6 @@ using ImageRestoration.Data;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Studies;
 using ImageRestoration.Training;
-using Plotly.NET;
 using static TorchSharp.torch;
 
 namespace ImageRestoration.Notebooks;
@@ -61,7 +60,7 @@ public static partial class FileDisplay
         }
         switch (value)
         {
-            case GenericChart chart: Write(ChartImage.Png(chart), "chart"); break;
+            case ChartDescription chart: Write(ChartImage.Png(chart), chart.ToString()); break;
             case DigitGridFigure grid: Write(grid.Png(), grid.Title ?? "digit grid"); break;
             case TrainingHistory history when history.Epochs.Count > 0: Write(ChartImage.Png(LossChart.Of(history)), "loss chart"); break;
             case ImageDataset dataset when dataset.Count > 0: Write(NotebookDisplay.Grid(dataset, 10).Png(), DisplayPath.Of(dataset.Source)); break;
