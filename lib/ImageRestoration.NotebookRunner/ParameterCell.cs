@@ -56,12 +56,13 @@ public static partial class ParameterCell
         return source.ToString();
     }
 
-    /// <summary>A -p value as a C# literal, typed as papermill types it.</summary>
+    /// <summary>A -p value as a C# literal, typed as papermill types it; throws <see cref="ArgumentException"/> for None.</summary>
     public static string Literal(string value)
     {
         if (value == "True") return "true";
         if (value == "False") return "false";
-        if (value == "None") return "null";
+        // papermill's C# translator refuses None too: `var x = null;` has no type.
+        if (value == "None") throw new ArgumentException("-p VALUE None: C# has no untyped null; leave the parameter out to keep the notebook's value.");
         if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
             return whole is > int.MaxValue or < int.MinValue ? $"{whole}L" : whole.ToString(CultureInfo.InvariantCulture);
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))

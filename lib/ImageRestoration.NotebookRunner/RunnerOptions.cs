@@ -35,7 +35,7 @@ public sealed class RunnerOptions
           --show-output           echo each cell's standard output under its line
           -p NAME VALUE           a parameter (repeatable), as papermill's -p: a cell setting it (var NAME = VALUE;)
                                   is run after the notebook's cell tagged parameters; VALUE is read as papermill
-                                  reads it (True/False, None, a whole number, a number, else a string). Not with --write-back.
+                                  reads it (True/False, a whole number, a number, else a string). Not with --write-back.
         """;
 
     public List<string> Notebooks { get; } = [];
@@ -94,6 +94,7 @@ public sealed class RunnerOptions
                     var parameter = Value();
                     if (!ParameterCell.IsName(parameter)) throw new ArgumentException($"-p '{parameter}': give a C# variable name, then its value.");
                     var parameterValue = Value();
+                    ParameterCell.Literal(parameterValue); // None is refused here, before any notebook is read
                     options.Parameters.RemoveAll(p => p.Key == parameter);
                     options.Parameters.Add(new(parameter, parameterValue));
                     break;

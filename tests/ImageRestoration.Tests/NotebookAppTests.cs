@@ -103,7 +103,6 @@ public sealed class NotebookAppTests
     [InlineData("1e-3", "0.001")]
     [InlineData("2.0", "2.0")]
     [InlineData("True", "true")]
-    [InlineData("None", "null")]
     [InlineData("u-net", "\"u-net\"")]
     [InlineData("say \"hi\"\\", "\"say \\\"hi\\\"\\\\\"")]
     public void AValueIsTypedAsPapermillTypesIt(string value, string literal) => Assert.Equal(literal, ParameterCell.Literal(value));
@@ -118,6 +117,7 @@ public sealed class NotebookAppTests
         Assert.Contains("sets no variable 'epoch'", Assert.Throws<ArgumentException>(() => ParameterCell.Inject(with, [new("epoch", "3")], "04.ipynb")).Message);
         Assert.Throws<ArgumentException>(() => RunnerOptions.Parse(["-p", "epochs", "3", "--write-back", "x.ipynb"]));
         Assert.Throws<ArgumentException>(() => RunnerOptions.Parse(["-p", "2epochs", "3", "x.ipynb"]));
+        Assert.Contains("None", Assert.Throws<ArgumentException>(() => RunnerOptions.Parse(["-p", "model", "None", "x.ipynb"])).Message);
     }
 
     [Fact]
