@@ -5,15 +5,8 @@ using ImageRestoration.Training;
 
 namespace ImageRestoration.Notebooks;
 
-/// <summary>One conclusion of the presentation, the figures of this run that bear on it, and whether they bear it out.</summary>
+/// <summary>One quality target, the figures of this run that bear on it, and whether they meet it.</summary>
 public sealed record Conclusion(string Statement, string Evidence, bool Holds);
-
-/// <summary>
-/// How strict the presentation's conclusions are checked: the overfitting
-/// gap allowed, as a share of the training loss, and the reconstruction error
-/// allowed, as a share of the error of drawing the average digit every time.
-/// </summary>
-public sealed record ConclusionTolerances(double OverfitGapShare, double ReconstructionErrorShare);
 
 /// <summary>
 /// The quality targets of the evaluation: the PSNR margin (dB) of the model
@@ -23,48 +16,9 @@ public sealed record ConclusionTolerances(double OverfitGapShare, double Reconst
 /// </summary>
 public sealed record QualityTargets(double ModelOverBestFilterDb, double BestModelOverSeedDb, int CleanEpochs, double CleanValidationBce);
 
-/// <summary>The presentation's conclusions, checked against the figures of the runs at hand rather than quoted.</summary>
+/// <summary>The quality targets of notebook 07, checked against the figures of the runs at hand rather than quoted (the presentation's own claims: <see cref="PresentationClaims"/>).</summary>
 public static class Conclusions
 {
-    /// <summary>
-    /// Checks each conclusion on a clean run and a denoising run (their
-    /// histories and their scores on the test pictures, see <see cref="Figures.Score"/>).
-    /// </summary>
-    public static IReadOnlyList<Conclusion> Check(TrainingHistory clean, TrainingHistory denoising, TestScore cleanScore,
-        TestScore denoisingScore, ConclusionTolerances tolerances)
-    {
-        var gap = tolerances.OverfitGapShare;
-        var code = tolerances.ReconstructionErrorShare;
-        var c = Figures.Summary("clean", clean);
-        var d = Figures.Summary("denoising", denoising);
-        var (cleanEpochs, denoisingEpochs) = (EpochsStudy.Of("clean", clean), EpochsStudy.Of("denoising", denoising));
-        return
-        [
-            new("Training works: the autoencoder's validation loss falls as it trains.",
-                $"clean validation BCE {F(c.FirstValidationLoss)} after epoch 1, {F(c.FinalValidationLoss)} after epoch {c.Epochs}; " +
-                $"denoising {F(d.FirstValidationLoss)} -> {F(d.FinalValidationLoss)}",
-                c.Epochs == 1 || c.FinalValidationLoss < c.FirstValidationLoss),
-            new("The model does not overfit: the validation loss follows the training loss, and no rise of it lasts.",
-                $"final validation - training BCE: clean {F(c.ValidationMinusTrain)}, denoising {F(d.ValidationMinusTrain)} " +
-                $"(it holds while that gap is at most {P(100 * gap, "0.#")}% of the training loss); epochs where the validation loss rose: " +
-                $"clean {cleanEpochs.Spikes.Count}, denoising {denoisingEpochs.Spikes.Count}, lasting: " +
-                $"{(cleanEpochs.Overfits || denoisingEpochs.Overfits ? "yes" : "none")}",
-                c.ValidationMinusTrain <= gap * c.FinalTrainLoss && d.ValidationMinusTrain <= gap * d.FinalTrainLoss &&
-                !cleanEpochs.Overfits && !denoisingEpochs.Overfits),
-            new("An 8x4x4 code (128 numbers for 784 pixels) is enough to redraw a digit.",
-                $"reconstruction MSE {F(cleanScore.OutputMse)} against {F(cleanScore.MeanImageMse)} for drawing the average digit every time " +
-                $"(it holds below {P(100 * code, "0.#")}% of that)",
-                cleanScore.OutputMse < code * cleanScore.MeanImageMse),
-            new("The denoising autoencoder cleans noisy digits: its outputs are closer to the originals than its inputs.",
-                $"MSE to the originals: noisy inputs {F(denoisingScore.InputMse)}, cleaned outputs {F(denoisingScore.OutputMse)}",
-                denoisingScore.OutputMse < denoisingScore.InputMse),
-            new("Denoising is harder than reconstruction: its loss stays above the clean model's.",
-                $"final validation BCE: denoising {F(d.FinalValidationLoss)}, clean {F(c.FinalValidationLoss)} " +
-                $"(gap {F(d.FinalValidationLoss - c.FinalValidationLoss)})",
-                d.FinalValidationLoss > c.FinalValidationLoss),
-        ];
-    }
-
     /// <summary>
     /// The quality targets of the evaluation, checked on a baselines study and
     /// a capacity study: the model trained on noise against the best classical

@@ -119,6 +119,28 @@ public static class Figures
             last.ValidationLoss - last.TrainLoss, history.Epochs.Average(e => e.Seconds));
     }
 
+    /// <summary>A configuration's training budget in words: "15 epochs on all 60,000 training pictures" or "2 epochs on the first 30,000".</summary>
+    public static string Budget(ExperimentConfiguration configuration) =>
+        $"{configuration.Epochs} epochs on {(configuration.TrainLimit == 0 ? "all 60,000" : $"the first {configuration.TrainLimit:N0}")} training pictures";
+
+    /// <summary>
+    /// The presentation's model on <paramref name="degradation"/> in a study
+    /// trained on a smaller budget, set against the same model in the study on
+    /// notebook 05's budget: the sentence that goes next to the smaller study's figure.
+    /// </summary>
+    public static string SeedAcrossBudgets(StudyTable smaller, StudyTable notebookBudget, string degradation)
+    {
+        StudyRow Seed(StudyTable table) => table.Rows.FirstOrDefault(r => r.Kind == RestorerKind.Model && r.Model == ModelCatalog.Seed &&
+                                                                          r.TrainedOn == degradation && r.Degradation == degradation)
+                                           ?? throw new ArgumentException($"The {table.Study} study has no seed model trained on {degradation}.");
+        var (small, full) = (Seed(smaller), Seed(notebookBudget));
+        if (small.Epochs == full.Epochs && smaller.TrainImages == notebookBudget.TrainImages)
+            return $"Every model here trained {small.Epochs} epochs on {smaller.TrainImages:N0} pictures, the budget of notebook 05.";
+        return $"Every model here trained {small.Epochs} epochs on {smaller.TrainImages:N0} pictures, a smaller budget than notebook 05's " +
+               $"{full.Epochs} epochs on {notebookBudget.TrainImages:N0}: the presentation's model on {degradation} reaches {small.Psnr:F2} dB here " +
+               $"against {full.Psnr:F2} dB with notebook 05's budget (the baselines above). Compare rows within this study, not with notebook 05.";
+    }
+
     /// <summary>The epochs studies of the recorded clean and denoising runs, named as recorded so that no chart shows them as this run's.</summary>
     public static (EpochsStudy Clean, EpochsStudy Denoising) RecordedStudies(RecordedRuns recorded, int window = 10) =>
         (EpochsStudy.Of($"clean, recorded {recorded.Of(TrainingMode.Clean).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Clean).History, window),

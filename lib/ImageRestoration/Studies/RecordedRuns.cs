@@ -34,6 +34,7 @@ public sealed class RecordedRuns
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a file people read: ' as it is
     };
 
     private RecordedRuns(string directory, RecordingProvenance provenance, IReadOnlyList<RecordedRun> runs)
