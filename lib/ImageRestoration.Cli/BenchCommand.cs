@@ -46,15 +46,16 @@ internal static class BenchCommand
             foreach (var t in parsed.GetValue(threads)!.Where(t => !TorchRuntime.IsUsableThreadCount(t)))
                 throw new Configuration.ConfigurationException($"--threads {t}: must be between 1 and {Environment.ProcessorCount} (this machine's processors).");
             // Checked before minutes of measuring, not when the table is written.
-            if (parsed.GetValue(report) is { } table && !Directory.Exists(table.DirectoryName))
-                throw new Configuration.ConfigurationException($"--output {table.FullName}: its folder {table.DirectoryName} does not exist.");
-            var directory = Path.GetFullPath(DataLocator.Resolve(parsed.GetValue(data), log: output));
-            if (parsed.GetValue(layers))
-            {
-                if (new Option[] { rounds, epochs, batch, python }.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } unused)
-                    throw new Configuration.ConfigurationException($"{unused.Name} does not apply to --layers, which times TorchSharp's training step alone.");
-                return ProfileLayers(directory, parsed.GetValue(threads)!, parsed.GetValue(report), output);
-            }
+            if (parsed.GetValue(report) is { } table && (!Directory.Exists(table.DirectoryName) || Directory.Exists(table.FullName)))
+                throw new Configuration.ConfigurationException(Directory.Exists(table.FullName)
+                    ? $"--output {table.FullName} is a folder: give the file to write the table to."
+                    : $"--output {table.FullName}: its folder {table.DirectoryName} does not exist.");
+            if (parsed.GetValue(layers) &&
+                new Option[] { rounds, epochs, batch, python }.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } unused)
+                throw new Configuration.ConfigurationException($"{unused.Name} does not apply to --layers, which times TorchSharp's training step alone.");
+            var directory = CheckedData(parsed.GetValue(data), output);
+            output.WriteLine($"CPU: {MachineDescription.Cpu()}");
+            if (parsed.GetValue(layers)) return ProfileLayers(directory, parsed.GetValue(threads)!, parsed.GetValue(report), output);
             var script = Path.Combine(AppContext.BaseDirectory, PyTorchScript);
             var pythons = parsed.GetValue(python)!.Where(p => p != "none").Select(Path.GetFullPath).ToList();
             foreach (var p in pythons.Where(p => !File.Exists(p)))
@@ -70,15 +71,7 @@ internal static class BenchCommand
                 workers[$"{p} {variant}"] = t => (p, [script, "--variant", variant, .. Common(t)]);
             string[] Common(int t) =>
                 ["--threads", t.ToString(), "--data", directory, "--epochs", parsed.GetValue(epochs).ToString(), "--inference-batch", parsed.GetValue(batch).ToString()];
-            var result = new BenchmarkReport();
-            foreach (var (round, t, worker) in BenchmarkReport.Plan(parsed.GetValue(rounds), parsed.GetValue(threads)!, workers.Keys.ToList()))
-            {
-                var (file, arguments) = workers[worker](t);
-                var measurement = RunWorker(file, arguments, $"{worker} at {t} thread(s)");
-                result.Measurements.Add(measurement);
-                output.WriteLine($"round {round}: {measurement.Framework,-32} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
-                                 $"{measurement.EpochSeconds:F1} s/epoch, inference {measurement.InferenceImagesPerSecond:F0} img/s, peak {measurement.PeakMemoryMiB:F0} MiB");
-            }
+            var result = Compare(workers, parsed.GetValue(rounds), parsed.GetValue(threads)!, output);
             var markdown = result.ToMarkdown();
             output.WriteLine();
             output.Write(markdown);
@@ -90,6 +83,47 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Runs the plan: every worker at every thread count, alternating over
+    /// rounds. A variant that diverges or fails becomes a failure row and is
+    /// not run again at that thread count; the others go on.
+    /// </summary>
+    private static BenchmarkReport Compare(Dictionary<string, Func<int, (string File, string[] Arguments)>> workers, int rounds, int[] threads, TextWriter output)
+    {
+        var result = new BenchmarkReport();
+        var failed = new HashSet<(string, int)>();
+        foreach (var (round, t, worker) in BenchmarkReport.Plan(rounds, threads, workers.Keys.ToList()))
+        {
+            if (failed.Contains((worker, t))) continue;
+            var (file, arguments) = workers[worker](t);
+            var (measurement, failure) = RunWorker(file, arguments, worker, t);
+            if (failure is not null)
+            {
+                failed.Add((worker, t));
+                result.Failures.Add(failure);
+                output.WriteLine($"round {round}: {failure.Framework,-32} {t} thread(s): {failure.Reason}; the comparison goes on without it");
+                continue;
+            }
+            result.Measurements.Add(measurement!);
+            output.WriteLine($"round {round}: {measurement!.Framework,-32} {t} thread(s): train {measurement.TrainImagesPerSecond:F0} img/s, " +
+                             $"{measurement.EpochSeconds:F1} s/epoch, inference {measurement.InferenceImagesPerSecond:F0} img/s, peak {measurement.PeakMemoryMiB:F0} MiB");
+        }
+        var dispatch = result.Measurements.DistinctBy(m => BenchmarkReport.Release(m.Framework)).Select(m => $"{BenchmarkReport.Release(m.Framework)} {m.CpuCapability ?? "unknown"}");
+        result.Machine = $"CPU: {MachineDescription.Cpu()}; instruction set each framework dispatches to: {string.Join(", ", dispatch)}.";
+        output.WriteLine(result.Machine);
+        return result;
+    }
+
+    /// <summary>The data folder, once both splits load: damaged data is refused before any measuring, in one line naming the file.</summary>
+    private static string CheckedData(string? data, TextWriter output)
+    {
+        var directory = Path.GetFullPath(DataLocator.Resolve(data, log: output));
+        TorchRuntime.Initialize();
+        using (ImageDataset.Load(directory, DatasetSplit.Train))
+        using (ImageDataset.Load(directory, DatasetSplit.Test))
+            return directory;
     }
 
     /// <summary><c>bench --layers</c>: the <see cref="LayerProfile"/> of one batch of training images at each thread count.</summary>
@@ -110,7 +144,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The hidden worker: one TorchSharp measurement in this process, printed as one RESULT line.</summary>
-    public static Command CreateWorker(TextWriter output, Option<string?> data)
+    public static Command CreateWorker(TextWriter output, TextWriter error, Option<string?> data)
     {
         var threads = new Option<int>("--threads") { Required = true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 2 };
@@ -120,12 +154,12 @@ internal static class BenchCommand
         command.Options.Add(epochs);
         command.Options.Add(batch);
         command.Options.Add(data);
-        command.SetAction(parsed =>
+        command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var directory = DataLocator.Resolve(parsed.GetValue(data));
             output.WriteLine(TorchSharpWorker.Measure(directory, parsed.GetValue(threads), parsed.GetValue(epochs), parsed.GetValue(batch)).ToLine());
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -153,7 +187,8 @@ internal static class BenchCommand
             : (process, arguments);
     }
 
-    private static BenchmarkMeasurement RunWorker(string file, IEnumerable<string> arguments, string name)
+    /// <summary>One worker process: its measurement, or why it measured nothing (it diverged, failed or printed no result).</summary>
+    private static (BenchmarkMeasurement? Measurement, BenchmarkFailure? Failure) RunWorker(string file, IEnumerable<string> arguments, string worker, int threads)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
@@ -161,8 +196,15 @@ internal static class BenchCommand
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidDataException($"The {name} worker ({file}) exited with {process.ExitCode}:{Environment.NewLine}{stdout}{stderr.Result}");
-        return BenchmarkMeasurement.FromOutput(stdout, name);
+        var name = $"{worker} at {threads} thread(s)";
+        if (process.ExitCode != 0) return (null, BenchmarkFailure.FromOutput(stdout + "\n" + stderr.Result, worker, threads, process.ExitCode));
+        try
+        {
+            return (BenchmarkMeasurement.FromOutput(stdout, name), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            return (null, new BenchmarkFailure(worker, threads, $"failed: no readable result ({e.Message.Split('\n')[0]})"));
+        }
     }
 }

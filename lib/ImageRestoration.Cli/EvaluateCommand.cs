@@ -27,6 +27,7 @@ internal static class EvaluateCommand
         {
             var folder = new RunFolder(parsed.GetValue(run)!.FullName);
             folder.VerifyComplete();
+            folder.RequireIdentity(folder.LoadConfiguration());
             var overrides = Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data));
             var fixedKey = overrides.Select(o => o.Split('=')[0].Trim())
                 .FirstOrDefault(k => !EvaluationKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
@@ -41,9 +42,7 @@ internal static class EvaluateCommand
                     : $"'{unused}' does not apply to noise.kind {configuration.Noise.Create().Name}.");
             Experiment.Prepare(configuration);
             var directory = DataLocator.Resolve(configuration.DataDirectory, log: output);
-            // Scores on other data than the run's come only from an explicit --data or dataDirectory.
-            if (!overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase)))
-                folder.RequireSameData(DataFingerprint.Of(directory));
+            TellData(folder, directory, overrides, output, error);
             using (var test = ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit))
             using (var model = folder.LoadModel())
             {
@@ -59,6 +58,28 @@ internal static class EvaluateCommand
         return command;
     }
 
+    /// <summary>
+    /// Says which data is scored. Other data than the run's is refused unless
+    /// asked for explicitly (--data or dataDirectory), and then said loudly,
+    /// on both streams, so its scores are never read as the run's.
+    /// </summary>
+    private static void TellData(RunFolder folder, string directory, List<string> overrides, TextWriter output, TextWriter error)
+    {
+        var current = DataFingerprint.Of(directory);
+        if (!overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase)))
+            folder.RequireSameData(current);
+        var pinned = folder.LoadData();
+        if (pinned.SameContentAs(current))
+        {
+            output.WriteLine($"Scoring the test images in {DisplayPath.Of(current.Directory)}: the run's own data (same content as it was trained on).");
+            return;
+        }
+        var warning = $"WARNING: NOT the run's data: {folder} was trained on the data in {DisplayPath.Of(pinned.Directory)}; these scores are on other content, " +
+                      $"the test images in {DisplayPath.Of(current.Directory)}.";
+        output.WriteLine(warning);
+        error.WriteLine(warning);
+    }
+
     /// <summary><c>epochs</c>: the epochs study of finished or running runs, from their history alone (no training).</summary>
     public static Command CreateEpochs(TextWriter output, TextWriter error)
     {
@@ -71,7 +92,7 @@ internal static class EvaluateCommand
             foreach (var directory in parsed.GetValue(runs)!)
             {
                 var folder = new RunFolder(directory.FullName);
-                var study = EpochsStudy.Of(new DirectoryInfo(folder.Path).Name, folder.LoadHistory());
+                var study = EpochsStudy.Of(new DirectoryInfo(folder.Path).Name, folder.LoadVerifiedHistory());
                 int[] shown = [1, 2, 5, .. Enumerable.Range(1, 10).Select(i => 10 * i), study.Last.Epoch];
                 if (study.PayoffEpoch is { } payoff) shown = [.. shown, payoff];
                 output.WriteLine($"{folder}:");

@@ -17,6 +17,9 @@ public static class Program
     /// <summary>Exit code when training diverged (NaN or infinite loss).</summary>
     public const int Diverged = 3;
 
+    /// <summary>Exit code when the run finished and was sealed, but its pages (loss chart, digit grid) could not be written.</summary>
+    public const int PagesNotWritten = 4;
+
     /// <summary>Exit code after Ctrl+C: the current batch finished and a checkpoint was written.</summary>
     public const int Interrupted = 130;
 
@@ -142,7 +145,8 @@ public static class Program
                 if (resumed.Epochs < saved.Epochs)
                     throw new ConfigurationException(
                         $"epochs = {resumed.Epochs}: a resumed run can only train longer; {runFolder} was configured for {saved.Epochs} epochs.");
-                return Train(resumed, runFolder, resume: true, output, interrupt);
+                Experiment.VerifyResumable(resumed, runFolder);
+                return Train(resumed, runFolder, resume: true, output, error, interrupt);
             }
             var configuration = WithAbsoluteData(
                 (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration()).With(overrides));
@@ -150,7 +154,7 @@ public static class Program
             if (target.HasRun && !parsed.GetValue(force))
                 throw new ConfigurationException($"{target} already holds a run. Continue it with --resume {target}, " +
                                                  "start over with --force, or choose another logDirectory or seed.");
-            return Train(configuration, target, resume: false, output, interrupt);
+            return Train(configuration, target, resume: false, output, error, interrupt);
         }));
 
         var summary = new Command("summary", "Print a model's layers, output shapes and parameter count (--set model=NAME).") { set };
@@ -173,7 +177,7 @@ public static class Program
         {
             train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
             EvaluateCommand.CreateEpochs(output, error), RecordCommand.Create(output, error),
-            BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, data),
+            BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, error, data),
         };
     }
 
@@ -198,7 +202,7 @@ public static class Program
         return configuration;
     }
 
-    private static int Train(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter output, CancellationToken interrupt)
+    private static int Train(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter output, TextWriter error, CancellationToken interrupt)
     {
         output.WriteLine($"{(resume ? "Resuming" : "Training")} {Experiment.RunName(configuration)}: {configuration.Epochs} epochs, " +
                          $"batch {configuration.BatchSize}, model {configuration.Model}; run folder {folder}");
@@ -213,7 +217,7 @@ public static class Program
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Final: train BCE {last.TrainLoss:F4}, validation BCE {last.ValidationLoss:F4}, validation MSE {last.ValidationMse:F5}, " +
                 $"mean epoch {result.History.Epochs.Average(e => e.Seconds):F1}s."));
-            var pages = Charts.RunPages.Save(result);
+            if (SavePages(result, error) is not { } pages) return PagesNotWritten;
             output.WriteLine($"Saved to {folder}: model, history, metrics, {string.Join(", ", pages.Select(Path.GetFileName))}; " +
                              $"TensorBoard: tensorboard --logdir {DisplayPath.Of(configuration.LogDirectory)}");
             return 0;
@@ -222,6 +226,27 @@ public static class Program
         {
             output.WriteLine($"Interrupted: checkpoint written. Continue with: train --resume {folder}");
             return InterruptedCode;
+        }
+    }
+
+    /// <summary>
+    /// The run's pages, written after the run was sealed; if they cannot be
+    /// written (a full disk), says that the run itself is complete, removes
+    /// any half-written page and returns null.
+    /// </summary>
+    private static IReadOnlyList<string>? SavePages(ExperimentResult result, TextWriter error)
+    {
+        try
+        {
+            return Charts.RunPages.Save(result);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var temporary in Directory.EnumerateFiles(result.RunFolder.Path, "*.tmp"))
+                File.Delete(temporary);
+            error.WriteLine($"error: the run itself is complete and sealed in {result.RunFolder} (evaluate and --resume use it), " +
+                            $"but its pages could not be written: {e.Message}");
+            return null;
         }
     }
 

@@ -7,7 +7,9 @@ namespace ImageRestoration.NotebookRunner;
 /// pinned kernel, prints one line per cell and the error of a failing cell,
 /// writes executed copies, and ends every kernel it started on every way out
 /// (success, failure, timeout, exception, Ctrl+C, SIGTERM, SIGHUP).
-/// Exit code: 0 all cells ran, 1 a cell failed, 2 usage error, 130 interrupted.
+/// Exit code: 0 all cells ran, 1 a cell failed (or, for --check and --export,
+/// a notebook failed its check), 2 usage error or an output folder that cannot
+/// be written, 130 interrupted.
 /// </summary>
 public static class Program
 {
@@ -18,6 +20,11 @@ public static class Program
         try
         {
             options = RunnerOptions.Parse(args);
+            if (options.Help)
+            {
+                Console.WriteLine(RunnerOptions.Usage);
+                return 0;
+            }
             if (!options.RunsNoKernel) kernel = options.ResolveKernel();
             if (options.Parameters.Count > 0)
                 foreach (var notebook in options.Notebooks) // every notebook takes the values, before any kernel starts
@@ -78,7 +85,8 @@ public static class Program
         var failed = 0;
         foreach (var notebook in options.Notebooks)
         {
-            var problems = Read(notebook) is { } document ? CommittedOutputs.Problems(document) : ["it is not a notebook (JSON with cells)"];
+            var (document, shape) = NotebookShape.Read(notebook);
+            var problems = document is not null ? CommittedOutputs.Problems(document) : [shape!];
             Console.WriteLine($"{(problems.Count == 0 ? "ok  " : "FAIL")} {notebook}");
             foreach (var problem in problems) Console.WriteLine("       " + problem);
             if (problems.Count > 0) failed++;
@@ -91,18 +99,29 @@ public static class Program
     private static int Export(RunnerOptions options)
     {
         var output = options.ResolveOutput();
-        Directory.CreateDirectory(output);
+        try
+        {
+            Directory.CreateDirectory(output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"notebook-runner: --output {output} cannot be made a folder: {e.Message}");
+            return 2;
+        }
         var failed = 0;
         foreach (var notebook in options.Notebooks)
         {
-            if (Read(notebook) is not { } document)
+            var (document, problem) = NotebookShape.Read(notebook);
+            try
             {
-                Console.WriteLine($"FAIL {notebook} is not a notebook (JSON with cells)");
-                failed++;
-                continue;
+                if (document is null) throw new InvalidDataException(problem);
+                Console.WriteLine($"ok   {notebook} -> {NotebookPage.Write(document, Path.Combine(output, Path.GetFileName(notebook)))}");
             }
-            var page = NotebookPage.Write(document, Path.Combine(output, Path.GetFileName(notebook)));
-            Console.WriteLine($"ok   {notebook} -> {page}");
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                Console.WriteLine($"FAIL {notebook}: {e.Message}");
+                failed++;
+            }
         }
         return failed > 0 ? 1 : 0;
     }
@@ -170,17 +189,6 @@ public static class Program
         return failed > 0 ? 1 : 0;
     }
 
-    private static System.Text.Json.Nodes.JsonObject? Read(string path)
-    {
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) is System.Text.Json.Nodes.JsonObject { } document && document["cells"] is System.Text.Json.Nodes.JsonArray
-                ? document
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The notebook, or null when it does not have a notebook's shape (<see cref="NotebookShape"/>).</summary>
+    private static System.Text.Json.Nodes.JsonObject? Read(string path) => NotebookShape.Read(path).Document;
 }

@@ -58,6 +58,9 @@ public sealed class RunnerOptions
     /// <summary>Whether this run starts no kernel.</summary>
     public bool RunsNoKernel => Check || Export || VerifyPages || WriteApps || CheckApps;
 
+    /// <summary>--help: print the usage to standard output and stop.</summary>
+    public bool Help { get; private set; }
+
     /// <summary>The command as it was given, recorded in executed copies (the data folder's value left out: it is the machine's).</summary>
     public string CommandLine { get; private set; } = "notebook-runner";
 
@@ -104,7 +107,7 @@ public sealed class RunnerOptions
                     if (equals <= 0) throw new ArgumentException($"--env '{assignment}': give KEY=VALUE.");
                     options.Environment[assignment[..equals]] = assignment[(equals + 1)..];
                     break;
-                case "-h" or "--help": throw new ArgumentException("");
+                case "-h" or "--help": return new RunnerOptions { Help = true };
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unknown option {args[i]}.");
                     paths.Add(args[i]);

@@ -16,9 +16,12 @@ public sealed class CliProcess
 
     private CliProcess(Process process) => this.process = process;
 
-    /// <summary>Starts <c>image-restoration</c> with <paramref name="arguments"/>; <paramref name="environment"/> values of null are removed.</summary>
+    /// <summary>
+    /// Starts <c>image-restoration</c> (or another built program of the kit, such as
+    /// <c>notebook-runner.dll</c>) with <paramref name="arguments"/>; <paramref name="environment"/> values of null are removed.
+    /// </summary>
     public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, string program = "image-restoration.dll")
     {
         var start = new ProcessStartInfo(InterruptIgnored ? "env" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (InterruptIgnored)
@@ -32,7 +35,7 @@ public sealed class CliProcess
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             if (value is null) start.Environment.Remove(key);
             else start.Environment[key] = value;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "image-restoration.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var child = new CliProcess(Process.Start(start)!);
         child.process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.lines.Enqueue(e.Data); };
@@ -57,9 +60,9 @@ public sealed class CliProcess
 
     /// <summary>Runs to the end and returns the exit code and everything printed (standard error lines start with "stderr: ").</summary>
     public static (int Code, string Output) Run(IEnumerable<string> arguments, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string program = "image-restoration.dll")
     {
-        var child = Start(arguments, workingDirectory, environment);
+        var child = Start(arguments, workingDirectory, environment, program);
         return (child.Finish(timeout ?? TimeSpan.FromMinutes(3)), child.Output);
     }
 

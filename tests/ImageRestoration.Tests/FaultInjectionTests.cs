@@ -13,7 +13,7 @@ namespace ImageRestoration.Tests;
 /// stack trace, a lost result or a wrong result presented as good. Prints
 /// one summary line (run with --logger "console;verbosity=detailed" to see it).
 /// </summary>
-public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
+public sealed partial class FaultInjectionTests(ITestOutputHelper log) : IDisposable
 {
     private readonly TempDirectory temp = new();
     private readonly List<string> failures = [];
@@ -34,10 +34,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
 
     /// <summary>Runs one case and checks its exit code, that its output names <paramref name="names"/>, and that it shows no stack trace.</summary>
     private (int Code, string Output) Case(string name, string[] arguments, int expected, string? names = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, string program = "image-restoration.dll")
     {
         tried++;
-        var (code, output) = CliProcess.Run(arguments, environment: environment);
+        var (code, output) = CliProcess.Run(arguments, environment: environment, program: program);
         if (code == 2) refused++;
         Check(name, code, expected, names, output);
         return (code, output);
@@ -107,7 +107,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper log) : IDisposable
 
         // Nothing saved was lost: the killed-and-resumed run still verifies and scores.
         Case("the finished run evaluates after everything", ["evaluate", folder.Path], 0, "PSNR");
-        var summary = $"fault injection: {tried} cases tried, {refused} refused with exit 2, {lost} lost results, " +
+        Summarize("fault injection", clock);
+    }
+
+    /// <summary>Prints the suite's summary line and fails with every failure listed.</summary>
+    private void Summarize(string title, Stopwatch clock)
+    {
+        var summary = $"{title}: {tried} cases tried, {refused} refused with exit 2, {lost} lost results, " +
                       $"{failures.Count(f => f.Contains("stack trace"))} with stack traces, {failures.Count} failures, {clock.Elapsed.TotalSeconds:F0} s";
         log.WriteLine(summary);
         Console.WriteLine(summary);

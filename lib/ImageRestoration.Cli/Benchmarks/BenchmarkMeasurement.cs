@@ -21,6 +21,9 @@ public sealed record BenchmarkMeasurement(
     /// <summary>The prefix of the one line a worker prints its result on.</summary>
     public const string LinePrefix = "RESULT ";
 
+    /// <summary>The instruction set the framework's CPU kernels dispatch to in the worker (DEFAULT, AVX2, AVX512...).</summary>
+    public string? CpuCapability { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public string ToLine() => LinePrefix + JsonSerializer.Serialize(this, JsonOptions);

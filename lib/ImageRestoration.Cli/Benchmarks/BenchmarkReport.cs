@@ -28,6 +28,12 @@ public sealed class BenchmarkReport
 
     public List<BenchmarkMeasurement> Measurements { get; } = [];
 
+    /// <summary>Variants that diverged or failed: a row each, with the reason, and no part in the ratios.</summary>
+    public List<BenchmarkFailure> Failures { get; } = [];
+
+    /// <summary>Where the figures were taken: the CPU and the instruction set each framework dispatched to.</summary>
+    public string? Machine { get; set; }
+
     /// <summary>The order of measurements: every round runs each thread count for each framework in turn.</summary>
     public static IEnumerable<(int Round, int Threads, string Framework)> Plan(int rounds, IReadOnlyList<int> threads, IReadOnlyList<string> frameworks) =>
         from round in Enumerable.Range(1, rounds)
@@ -68,18 +74,21 @@ public sealed class BenchmarkReport
     }
 
     /// <summary>"PyTorch 2.6.0 compile" is variant "compile" of release "PyTorch 2.6.0".</summary>
-    private static string Release(string framework) =>
+    internal static string Release(string framework) =>
         framework.Count(c => c == ' ') >= 2 ? framework[..framework.LastIndexOf(' ')] : framework;
 
     public string ToMarkdown()
     {
         var c = CultureInfo.InvariantCulture;
-        var text = new StringBuilder()
-            .AppendLine("| framework | threads | rounds | train img/s | s/epoch | inference img/s | peak MiB | RSS growth MiB |")
+        var text = new StringBuilder();
+        if (Machine is not null) text.AppendLine(Machine).AppendLine();
+        text.AppendLine("| framework | threads | rounds | train img/s | s/epoch | inference img/s | peak MiB | RSS growth MiB |")
             .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in Summaries())
             text.AppendLine(string.Create(c, $"| {s.Framework} | {s.Threads} | {s.Rounds} | {s.TrainImagesPerSecond:F0} | {s.EpochSeconds:F1} | " +
                                              $"{s.InferenceImagesPerSecond:F0} | {s.PeakMemoryMiB:F0} | {s.MemoryGrowthMiB:F1} |"));
+        foreach (var f in Failures.DistinctBy(f => (f.Framework, f.Threads)))
+            text.AppendLine($"| {f.Framework} | {f.Threads} | 0 | {f.Reason} | | | | |");
         var ratios = Measurements.Select(m => m.Threads).Distinct().Order().SelectMany(Ratios).ToList();
         if (ratios.Count > 0)
             text.AppendLine()

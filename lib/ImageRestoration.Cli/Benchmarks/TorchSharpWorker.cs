@@ -33,7 +33,7 @@ public static class TorchSharpWorker
         var inference = InferenceImagesPerSecond(trained.Model, test.Images, inferenceBatch);
         var epochSeconds = trained.History.Epochs.Select(e => e.Seconds).Order().ElementAt(trained.History.Epochs.Count / 2);
         return new BenchmarkMeasurement("TorchSharp", threads, train.Count / epochSeconds, epochSeconds, inference,
-            BenchmarkMeasurement.ProcessMemoryMiB().Peak, memory.ToArray());
+            BenchmarkMeasurement.ProcessMemoryMiB().Peak, memory.ToArray()) { CpuCapability = MachineDescription.TorchSharpCapability() };
     }
 
     private static TrainedModel Train(Tensor images, Tensor validation, int epochs, int threads, List<double>? memory = null)

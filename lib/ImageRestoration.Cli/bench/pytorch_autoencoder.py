@@ -12,7 +12,10 @@ Variants, the ways a PyTorch user would run it (--variant):
                  validation, inference) on the same compiled model, whose
                  weights are then drawn afresh.
 --variants prints the variants this PyTorch offers. Otherwise prints one line:
-RESULT {json}. Runs with Debian's python3-torch (2.6 in Debian 13, 1.13 in 12).
+RESULT {json}, or, when the variant diverges (a NaN or infinite output or
+loss) or fails, FAILED {"framework", "threads", "reason"} and exits non-zero
+(3 diverged, 1 failed), so the bench reports it as a row and goes on. Runs
+with Debian's python3-torch (2.6 in Debian 13, 1.13 in 12).
 """
 import argparse
 import gzip
@@ -20,12 +23,17 @@ import json
 import os
 import resource
 import struct
+import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+
+class Diverged(Exception):
+    """A NaN or infinite output or loss, at the epoch and batch it appeared."""
 
 
 def read_idx(directory, name):
@@ -106,7 +114,7 @@ def train(model, run, layout, train_images, validation, epochs, batch_size=128, 
     generator = torch.Generator().manual_seed(42)
     count = train_images.shape[0]
     seconds = []
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         model.train()
         order = torch.randperm(count, generator=generator)
@@ -115,7 +123,7 @@ def train(model, run, layout, train_images, validation, epochs, batch_size=128, 
             target = layout(train_images.index_select(0, order[first:first + batch_size]))
             output = run(target)
             if not bool(torch.isfinite(output).all()):
-                raise RuntimeError("diverged")
+                raise Diverged(f"diverged at epoch {epoch} (batch {first // batch_size + 1}): a non-finite output")
             loss = F.binary_cross_entropy(output, target)
             optimizer.zero_grad()
             loss.backward()
@@ -147,6 +155,17 @@ def inference_images_per_second(model, run, layout, test_images, batch):
     return sorted(one_pass() for _ in range(3))[1]
 
 
+def cpu_capability():
+    """The instruction set ATen dispatches its CPU kernels to (DEFAULT, AVX2, AVX512...)."""
+    backend = getattr(torch.backends, "cpu", None)
+    if backend is not None and hasattr(backend, "get_cpu_capability"):
+        return backend.get_cpu_capability()
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variants", action="store_true", help="print the variants this PyTorch offers, as JSON, and stop")
@@ -163,6 +182,22 @@ def main():
         parser.error("--data and --threads are required")
     if args.variant not in variants():
         parser.error(f"PyTorch {torch.__version__} has no {args.variant} variant")
+    framework = f"PyTorch {torch.__version__.split('+')[0]} {args.variant}"
+    try:
+        result = measure(args, framework)
+    except Diverged as diverged:
+        fail(framework, args.threads, str(diverged), 3)
+    except Exception as error:  # any failure of the variant becomes the bench's row, not a stack trace
+        fail(framework, args.threads, f"failed: {type(error).__name__}: {error}".splitlines()[0], 1)
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def fail(framework, threads, reason, code):
+    print("FAILED " + json.dumps({"framework": framework, "threads": threads, "reason": reason}), flush=True)
+    sys.exit(code)
+
+
+def measure(args, framework):
     torch.set_num_threads(args.threads)
     train_images = images(args.data, "train-images-idx3-ubyte")
     test_images = images(args.data, "t10k-images-idx3-ubyte")
@@ -170,20 +205,23 @@ def main():
     token = layout(test_images[:128])
     # Warm-up: 20 full batches and, as in every epoch over all 60,000 images, a last one of 96.
     partial = train_images.shape[0] % 128
-    train(model, run, layout, train_images[:2560 + partial], token, 1)
+    try:
+        train(model, run, layout, train_images[:2560 + partial], token, 1)
+    except Diverged as diverged:
+        raise Diverged(str(diverged).replace("at epoch 1", "in the warm-up epoch")) from None
     memory = []
     seconds = train(model, run, layout, train_images, token, args.epochs, memory=memory)
     epoch_seconds = sorted(seconds)[len(seconds) // 2]
-    result = {
-        "framework": f"PyTorch {torch.__version__.split('+')[0]} {args.variant}",
+    return {
+        "framework": framework,
         "threads": args.threads,
         "train_images_per_second": train_images.shape[0] / epoch_seconds,
         "epoch_seconds": epoch_seconds,
         "inference_images_per_second": inference_images_per_second(model, run, layout, test_images, args.inference_batch),
         "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "memory_after_epoch_mib": memory,
+        "cpu_capability": cpu_capability(),
     }
-    print("RESULT " + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -81,5 +81,5 @@ internal static class ConfigurationKeys
     private static bool IsSection(Type type) => type.IsClass && type != typeof(string);
 
     private static IEnumerable<PropertyInfo> Properties(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite);
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ImageRestoration.Configuration;
 
@@ -7,7 +9,7 @@ namespace ImageRestoration.Configuration;
 /// by at least <see cref="MinDelta"/> for <see cref="Patience"/> epochs in a
 /// row. Off by default (patience 0), so the presentation's 100 epochs run in full.
 /// </summary>
-public sealed class EarlyStoppingSettings
+public sealed class EarlyStoppingSettings : IJsonOnDeserialized
 {
     [Description("Stop after this many epochs without a validation-loss improvement (Keras's patience); 0 never stops early.")]
     public int Patience { get; set; }
@@ -15,7 +17,29 @@ public sealed class EarlyStoppingSettings
     [Description("The smallest fall in validation loss that counts as an improvement (Keras's min_delta).")]
     public double MinDelta { get; set; }
 
-    public bool Enabled => Patience > 0;
+    /// <summary>
+    /// On when <see cref="Patience"/> is positive. Written into configuration
+    /// files for their readers; read back only to refuse a value that
+    /// contradicts the patience (<c>"enabled": true</c> with patience 0 would
+    /// otherwise be ignored without a word).
+    /// </summary>
+    [JsonInclude]
+    public bool Enabled
+    {
+        get => Patience > 0;
+        private set => enabledAsRead = value;
+    }
+
+    private bool? enabledAsRead;
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        var read = enabledAsRead;
+        enabledAsRead = null;
+        if (read is { } enabled && enabled != Enabled)
+            throw new JsonException($"'enabled' is not a setting: early stopping is on exactly when earlyStopping.patience > 0, and patience is {Patience}. " +
+                                    "Set earlyStopping.patience instead.");
+    }
 
     /// <summary>
     /// True when the last <see cref="Patience"/> epochs of <paramref name="validationLosses"/>

@@ -95,8 +95,7 @@ public sealed class ExperimentConfiguration
         }
         catch (JsonException e)
         {
-            var key = e.Path is null or "$" ? "" : $" at key '{e.Path.TrimStart('$', '.')}'";
-            throw new ConfigurationException($"{source}: invalid configuration{key}: {FirstSentence(e.Message)}", e);
+            throw new ConfigurationException($"{source}: invalid configuration: {JsonFailure.Describe(e)}", e);
         }
         if (configuration is null) throw new ConfigurationException($"{source}: the JSON is null, not a configuration object.");
         configuration.Noise ??= new DegradationSettings();
@@ -105,10 +104,20 @@ public sealed class ExperimentConfiguration
         return configuration;
     }
 
+    /// <summary>The largest configuration file read: a configuration is well under a kilobyte.</summary>
+    private const int MaxJsonBytes = 1 << 20;
+
     public static ExperimentConfiguration Load(string path)
     {
         if (!File.Exists(path)) throw new ConfigurationException($"Configuration file {path} not found.");
-        return FromJson(File.ReadAllText(path), path);
+        try
+        {
+            return FromJson(BoundedFile.ReadAllText(path, MaxJsonBytes, "a configuration"), path);
+        }
+        catch (Exception e) when (e is InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(e.Message, e);
+        }
     }
 
     /// <summary>Writes the JSON atomically, so a crash never leaves half a file.</summary>
@@ -221,12 +230,6 @@ public sealed class ExperimentConfiguration
         Enum e => ConfigurationKeys.EnumName(e),
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
     };
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..(cut + 1)] : message;
-    }
 }
 
 public enum TrainingMode

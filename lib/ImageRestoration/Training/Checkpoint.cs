@@ -22,7 +22,9 @@ public sealed record TrainingPosition(int Epoch, int NextBatch, double LossSum, 
 /// The zip's comment, its last bytes, holds the SHA-256 of every byte before
 /// it, checked before anything is read: one flipped bit anywhere is refused
 /// (the zip's own CRC-32 covers only the entries' content, and .NET reads
-/// entries without checking it).
+/// entries without checking it). It names the run it belongs to, so a
+/// checkpoint copied in from another run is refused; one without that name
+/// (written before it was recorded) is checked field by field instead.
 /// </summary>
 public static class Checkpoint
 {
@@ -32,16 +34,18 @@ public static class Checkpoint
     private const string HistoryEntry = "history.json";
     private const string PositionEntry = "position.json";
     private const string OrderEntry = "order.bin";
+    private const string RunEntry = "run.txt";
 
     private const string SealPrefix = "sha256:";
     private const int HashLength = 64;
 
+    /// <summary>Saves a checkpoint of the run <paramref name="run"/> (see <see cref="Experiment.RunIdentity"/>).</summary>
     public static void Save(string path, RestorationModel model, Adam optimizer, Generator generator,
-        TrainingHistory history, TrainingPosition position, Tensor? order = null) =>
-        AtomicFile.Write(path, temporary => Write(temporary, model, optimizer, generator, history, position, order));
+        TrainingHistory history, TrainingPosition position, Tensor? order = null, string? run = null) =>
+        AtomicFile.Write(path, temporary => Write(temporary, model, optimizer, generator, history, position, order, run));
 
     private static void Write(string temporary, RestorationModel model, Adam optimizer, Generator generator,
-        TrainingHistory history, TrainingPosition position, Tensor? order)
+        TrainingHistory history, TrainingPosition position, Tensor? order, string? run)
     {
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite))
         {
@@ -57,6 +61,7 @@ public static class Checkpoint
                     Write(zip, GeneratorEntry, writer => writer.Write(state.data<byte>().ToArray()));
                 Write(zip, HistoryEntry, writer => writer.Write(System.Text.Encoding.UTF8.GetBytes(history.ToJson())));
                 Write(zip, PositionEntry, writer => writer.Write(JsonSerializer.SerializeToUtf8Bytes(position)));
+                if (run is not null) Write(zip, RunEntry, writer => writer.Write(System.Text.Encoding.UTF8.GetBytes(run)));
                 if (order is not null)
                     Write(zip, OrderEntry, writer => writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(order.data<long>().ToArray().AsSpan())));
             }
@@ -120,8 +125,13 @@ public static class Checkpoint
         return c;
     }).ToArray();
 
-    /// <summary>Restores model, optimizer and generator in place; returns the history, the position and the saved order (or null).</summary>
-    public static (TrainingHistory History, TrainingPosition Position, Tensor? Order) Load(string path, RestorationModel model, Adam optimizer, Generator generator)
+    /// <summary>
+    /// Restores model, optimizer and generator in place; returns the history,
+    /// the position and the saved order (or null). With <paramref name="run"/>,
+    /// a checkpoint that names another run is refused.
+    /// </summary>
+    public static (TrainingHistory History, TrainingPosition Position, Tensor? Order) Load(string path, RestorationModel model, Adam optimizer, Generator generator,
+        string? run = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {path}.", path);
         var (bytes, legacy) = ReadSealed(path);
@@ -129,6 +139,8 @@ public static class Checkpoint
         {
             using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
             if (legacy) CheckEntryCrcs(zip);
+            if (run is not null && zip.GetEntry(RunEntry) is not null && System.Text.Encoding.UTF8.GetString(ReadBytes(zip, RunEntry)) is var saved && saved != run)
+                throw new InvalidDataException($"it belongs to the run {saved}, not {run} (copied in from another run?)");
             // TorchSharp also reads only into contiguous tensors.
             ChannelsLastWeights.WhileContiguous(model.parameters().Concat(AdamTensors(optimizer)), () =>
             {
@@ -144,17 +156,43 @@ public static class Checkpoint
             var history = TrainingHistory.FromJson(System.Text.Encoding.UTF8.GetString(ReadBytes(zip, HistoryEntry)));
             var position = JsonSerializer.Deserialize<TrainingPosition>(ReadBytes(zip, PositionEntry))
                            ?? throw new InvalidDataException("the position is null");
-            if (position.Epoch != history.Epochs.Count + 1 || position.NextBatch < 0)
-                throw new InvalidDataException($"the position (epoch {position.Epoch}, batch {position.NextBatch}) does not follow its {history.Epochs.Count} epochs of history");
-            Tensor? order = null;
-            if (zip.GetEntry(OrderEntry) is not null)
-                order = tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(ReadBytes(zip, OrderEntry)).ToArray());
-            return (history, position, order);
+            var order = zip.GetEntry(OrderEntry) is null ? null : ReadOrder(ReadBytes(zip, OrderEntry));
+            CheckPosition(position, history, order is not null);
+            return (history, position, order is null ? null : tensor(order));
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException or IOException)
         {
             throw new InvalidDataException($"{path} is not a usable checkpoint: {e.Message}", e);
         }
+    }
+
+    /// <summary>The position must follow the history; mid-epoch (and only then) it comes with the epoch's order.</summary>
+    private static void CheckPosition(TrainingPosition position, TrainingHistory history, bool hasOrder)
+    {
+        if (position.Epoch != history.Epochs.Count + 1 || position.NextBatch < 0)
+            throw new InvalidDataException($"the position (epoch {position.Epoch}, batch {position.NextBatch}) does not follow its {history.Epochs.Count} epochs of history");
+        if ((position.NextBatch > 0) != hasOrder)
+            throw new InvalidDataException(hasOrder
+                ? "it holds an image order but stands at the start of an epoch"
+                : $"it stands at batch {position.NextBatch} of an epoch but holds no image order for it");
+        if (new[] { position.LossSum, position.MseSum, position.Seconds }.Any(v => !double.IsFinite(v) || v < 0) ||
+            (position.NextBatch == 0 && (position.LossSum, position.MseSum) != (0, 0)))
+            throw new InvalidDataException($"the running sums of its epoch ({position.LossSum}, {position.MseSum}, {position.Seconds} s) are impossible");
+    }
+
+    /// <summary>The saved order of an epoch's images: whole 64-bit indices, each image exactly once.</summary>
+    private static long[] ReadOrder(byte[] bytes)
+    {
+        if (bytes.Length % sizeof(long) != 0) throw new InvalidDataException($"the image order has {bytes.Length} bytes, not whole 64-bit indices");
+        var order = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes).ToArray();
+        var seen = new bool[order.Length];
+        foreach (var index in order)
+        {
+            if (index < 0 || index >= order.Length || seen[index])
+                throw new InvalidDataException($"the image order is not a permutation of its {order.Length} images (index {index} is out of range or repeated)");
+            seen[index] = true;
+        }
+        return order;
     }
 
     // Adam keeps two running averages per weight, shaped (and strided) like the weight.

@@ -40,6 +40,17 @@ public static class Experiment
         (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
         $"-seed{configuration.Seed}-{configuration.Fingerprint()}";
 
+    /// <summary>
+    /// What every checkpoint of one run carries to name it: the run name with
+    /// the epoch count left out, since a resumed run may be given more epochs.
+    /// </summary>
+    public static string RunIdentity(ExperimentConfiguration configuration)
+    {
+        var identity = configuration.Clone();
+        identity.Epochs = 1;
+        return RunName(identity);
+    }
+
     /// <summary>Loads the data the configuration names, or downloads it (see <see cref="DataLocator"/>).</summary>
     public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, TextWriter? log = null) =>
         LoadData(configuration, DataLocator.Resolve(configuration.DataDirectory, log: log));
@@ -78,7 +89,7 @@ public static class Experiment
     }
 
     /// <summary>Loads the data, builds the model, trains it as configured and saves its run folder.</summary>
-    /// <remarks>An earlier run in the same folder is moved aside first (see <see cref="RunFolder.PrepareForTraining"/>).</remarks>
+    /// <remarks>An earlier run in the same folder is moved aside once the data checks out (see <see cref="RunFolder.PrepareForTraining"/>).</remarks>
     public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null,
         CancellationToken cancellation = default) =>
         Train(configuration, RunFolder.For(configuration), resume: false, progress, log, cancellation);
@@ -88,7 +99,9 @@ public static class Experiment
     /// <paramref name="resume"/> from its checkpoint. The checkpoint and the
     /// history are rewritten after every epoch; the model and metrics.json at
     /// the end. A cancelled run keeps a checkpoint and throws
-    /// <see cref="OperationCanceledException"/>.
+    /// <see cref="OperationCanceledException"/>. One process at a time trains
+    /// into a folder (<see cref="RunLock"/>), and every check that can refuse
+    /// a resume runs before anything in the folder changes.
     /// </summary>
     public static ExperimentResult Train(ExperimentConfiguration configuration, RunFolder folder, bool resume,
         TrainingProgress? progress = null, TextWriter? log = null, CancellationToken cancellation = default)
@@ -96,12 +109,20 @@ public static class Experiment
         configuration.Validate();
         if (resume && !File.Exists(folder.CheckpointFile))
             throw new FileNotFoundException($"{folder} holds no checkpoint to resume from ({folder.CheckpointFile}).", folder.CheckpointFile);
+        using var writer = RunLock.Acquire(folder);
+        if (resume) VerifyResumable(configuration, folder);
         Prepare(configuration);
-        var (directory, data) = PinData(configuration, folder, resume, log);
+        var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
+        var data = DataFingerprint.Of(directory);
+        if (resume) folder.RequireSameData(data);
         var (train, test) = LoadData(configuration, directory);
-        var model = SeededModel(configuration);
+        RestorationModel? model = null;
         try
         {
+            // Only now, with every check passed, does anything in the folder change.
+            folder.PrepareForTraining(fresh: !resume, log);
+            if (!resume) folder.SaveData(data);
+            model = SeededModel(configuration);
             var history = Fit(configuration, model, train, test, folder, resume, progress, log, cancellation);
             if (history.Epochs.Count < configuration.Epochs && history.Last is { } last)
                 log?.WriteLine($"Stopped early after epoch {last.Epoch} of {configuration.Epochs}: the validation loss has not fallen by more than " +
@@ -113,11 +134,21 @@ public static class Experiment
         }
         catch
         {
-            model.Dispose();
+            model?.Dispose();
             train.Dispose();
             test.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Refuses to resume a folder that is not whole: a finished run whose
+    /// sealed files changed, or a configuration that names another run.
+    /// </summary>
+    public static void VerifyResumable(ExperimentConfiguration configuration, RunFolder folder)
+    {
+        if (folder.IsComplete) folder.VerifyComplete();
+        folder.RequireIdentity(configuration);
     }
 
     /// <summary>The trainer's part of <see cref="Train"/>: checkpoint, history and TensorBoard events in the run folder.</summary>
@@ -133,7 +164,9 @@ public static class Experiment
         };
         if (resume)
         {
-            trainer.Resume(folder.CheckpointFile);
+            trainer.Resume(folder.CheckpointFile, train.Count);
+            // Every check passed: from here on the run is unfinished until it finishes again.
+            folder.Unseal();
             log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
         }
         folder.SaveConfiguration(configuration);
@@ -186,21 +219,6 @@ public static class Experiment
             test.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Readies the run folder (before any data loads: it must be writable) and
-    /// finds the data: a new run records which data it trains on, a resumed one
-    /// refuses data whose content differs from its run's.
-    /// </summary>
-    private static (string Directory, DataFingerprint Data) PinData(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter? log)
-    {
-        folder.PrepareForTraining(fresh: !resume, log);
-        var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
-        var data = DataFingerprint.Of(directory);
-        if (resume) folder.RequireSameData(data);
-        else folder.SaveData(data);
-        return (directory, data);
     }
 
     private static FinalMetrics Metrics(ExperimentConfiguration configuration, RestorationModel model, TrainingHistory history,

@@ -17,7 +17,7 @@ namespace ImageRestoration.Training;
 /// </summary>
 public sealed class RunFolder(string path)
 {
-    public string Path { get; } = System.IO.Path.GetFullPath(path);
+    public string Path { get; } = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
 
     public string ConfigurationFile => File("configuration.json");
     public string HistoryJsonFile => File("history.json");
@@ -48,12 +48,13 @@ public sealed class RunFolder(string path)
     public bool HasRun => System.IO.File.Exists(CheckpointFile) || System.IO.File.Exists(ModelFile) || IsComplete;
 
     /// <summary>
-    /// Makes the folder ready for a run before any data loads. A new run
+    /// Makes the folder ready for a run, once the data has been checked. A new run
     /// (<paramref name="fresh"/>) starts in an empty folder: an earlier run is
     /// moved aside whole (never mixed with the new one, never lost), a folder
-    /// with nothing trained in it is cleared. A resumed run stops being
-    /// finished until it finishes again. Temporary files a killed process left
-    /// are removed, and a probe file proves the folder can be written.
+    /// with nothing trained in it is cleared. A resumed run stays finished
+    /// until its training really starts again (<see cref="Unseal"/>).
+    /// Temporary files a killed process left are removed, and a probe file
+    /// proves the folder can be written.
     /// </summary>
     public void PrepareForTraining(bool fresh, TextWriter? log = null)
     {
@@ -70,7 +71,6 @@ public sealed class RunFolder(string path)
                 else Directory.Delete(Path, recursive: true);
             }
             Directory.CreateDirectory(Path);
-            if (!fresh) System.IO.File.Delete(CompletionFile);
             foreach (var temporary in Directory.EnumerateFiles(Path, "*.tmp")) System.IO.File.Delete(temporary);
             var probe = File(".write-probe.tmp");
             System.IO.File.WriteAllText(probe, "probe");
@@ -80,6 +80,33 @@ public sealed class RunFolder(string path)
         {
             throw new IOException($"The run folder {Path} cannot be written: {e.Message} Choose another logDirectory.", e);
         }
+    }
+
+    /// <summary>A resumed run stops being finished: called once its checkpoint loaded and training is about to start.</summary>
+    public void Unseal() => System.IO.File.Delete(CompletionFile);
+
+    /// <summary>
+    /// Refuses a configuration that is not this folder's run: a run folder is
+    /// named by its configuration (<see cref="Experiment.RunName"/>), so an
+    /// edited configuration.json, or one copied in from another run, names
+    /// another run. A resumed run may have been given more epochs than its
+    /// name was made with, so any epoch count up to the configured one
+    /// matches; a run moved aside (NAME.replaced-STAMP) keeps its name.
+    /// </summary>
+    public void RequireIdentity(ExperimentConfiguration configuration)
+    {
+        var name = System.IO.Path.GetFileName(Path);
+        var aside = name.IndexOf(".replaced-", StringComparison.Ordinal);
+        if (aside > 0) name = name[..aside];
+        var candidate = configuration.Clone();
+        for (var epochs = configuration.Epochs; epochs >= 1; epochs--)
+        {
+            candidate.Epochs = epochs;
+            if (Experiment.RunName(candidate) == name) return;
+        }
+        throw new InvalidDataException(
+            $"{DisplayPath.Of(ConfigurationFile)} does not belong to {this}: its settings make the run {Experiment.RunName(configuration)}, not {name} " +
+            "(the file was edited or copied from another run). Put the run's own configuration back, or train a new run.");
     }
 
     private string AsideName()
@@ -93,13 +120,19 @@ public sealed class RunFolder(string path)
     /// <summary>Records the data a run trains on, so a resume can tell whether it finds the same.</summary>
     public void SaveData(DataFingerprint data) => AtomicFile.WriteAllText(DataFile, data.ToJson());
 
-    /// <summary>Refuses <paramref name="current"/> unless it holds the same content as the data this run was trained on.</summary>
-    public void RequireSameData(DataFingerprint current)
+    /// <summary>The data this run was trained on, as recorded when it started.</summary>
+    public DataFingerprint LoadData()
     {
         if (!System.IO.File.Exists(DataFile))
             throw new InvalidDataException($"{Path} does not record which data it was trained on ({DataFile} is missing): it was made by an earlier version. " +
                                            "Train it again (train --force, or remove the folder).");
-        var saved = DataFingerprint.FromJson(System.IO.File.ReadAllText(DataFile), DataFile);
+        return DataFingerprint.FromJson(BoundedFile.ReadAllText(DataFile, 1 << 20, "a data fingerprint"), DataFile);
+    }
+
+    /// <summary>Refuses <paramref name="current"/> unless it holds the same content as the data this run was trained on.</summary>
+    public void RequireSameData(DataFingerprint current)
+    {
+        var saved = LoadData();
         if (!saved.SameContentAs(current))
             throw new InvalidDataException(
                 $"{this} was trained on the data in {DisplayPath.Of(saved.Directory)}, but the data found now, in {DisplayPath.Of(current.Directory)}, has other content " +
@@ -128,7 +161,7 @@ public sealed class RunFolder(string path)
                 (System.IO.File.Exists(CheckpointFile)
                     ? $"It is unfinished: continue it with train --resume {Path}, or start over with --force."
                     : "Train it (again) with train --force."));
-        var text = System.IO.File.ReadAllText(CompletionFile);
+        var text = BoundedFile.ReadAllText(CompletionFile, 1 << 20, "a completion marker");
         SortedDictionary<string, string>? files = null;
         try
         {
@@ -182,17 +215,36 @@ public sealed class RunFolder(string path)
         AtomicFile.WriteAllText(HistoryCsvFile, history.ToCsv());
     }
 
+    /// <summary>The history, checked field by field (<see cref="TrainingHistory.FromJson"/>); a file over the size limit is refused unread.</summary>
     public TrainingHistory LoadHistory()
     {
         if (!System.IO.File.Exists(HistoryJsonFile)) throw new FileNotFoundException($"No history in {HistoryJsonFile}.", HistoryJsonFile);
         try
         {
-            return TrainingHistory.FromJson(System.IO.File.ReadAllText(HistoryJsonFile));
+            return TrainingHistory.FromJson(BoundedFile.ReadAllText(HistoryJsonFile, TrainingHistory.MaxJsonBytes, "a training history"));
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new InvalidDataException($"{HistoryJsonFile}: not a training history ({e.Message}).", e);
+            throw new InvalidDataException($"{HistoryJsonFile}: not a training history: {JsonFailure.Describe(e)}.", e);
         }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(HistoryJsonFile, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{HistoryJsonFile}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The history of a finished run once its sealed files verify, and of
+    /// any run (even one still training) once its configuration names this
+    /// folder; refused if it holds no epoch yet.
+    /// </summary>
+    public TrainingHistory LoadVerifiedHistory()
+    {
+        if (IsComplete) VerifyComplete();
+        if (System.IO.File.Exists(ConfigurationFile)) RequireIdentity(LoadConfiguration());
+        var history = LoadHistory();
+        if (history.Epochs.Count == 0) throw new InvalidDataException($"{HistoryJsonFile} holds no finished epoch yet.");
+        return history;
     }
 
     public void SaveModel(RestorationModel model)

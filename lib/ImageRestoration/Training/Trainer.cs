@@ -26,6 +26,7 @@ public sealed class Trainer : IDisposable
     private readonly Degradation? degradation;
     private readonly Adam optimizer;
     private readonly Generator generator;
+    private readonly string run;
     private TrainingPosition position = TrainingPosition.Start;
     private Tensor? resumedOrder;
 
@@ -37,6 +38,7 @@ public sealed class Trainer : IDisposable
         this.degradation = degradation;
         optimizer = optim.Adam(model.parameters(), lr: configuration.LearningRate, eps: configuration.AdamEpsilon);
         generator = new Generator((ulong)configuration.Seed);
+        run = Experiment.RunIdentity(configuration);
     }
 
     /// <summary>Where progress goes; null is silent. Defaults to the console at the configuration's verbosity.</summary>
@@ -56,11 +58,22 @@ public sealed class Trainer : IDisposable
     /// <summary>The next epoch and batch to run: the start, or where a resumed checkpoint stopped.</summary>
     public TrainingPosition Position => position;
 
-    /// <summary>Restores model, optimizer, generator, history and position from a checkpoint.</summary>
-    public void Resume(string checkpointFile)
+    /// <summary>
+    /// Restores model, optimizer, generator, history and position from a
+    /// checkpoint of this configuration's run. Given the number of training
+    /// images, also refuses a position past the epoch's last batch or an image
+    /// order of another length, before anything trains.
+    /// </summary>
+    public void Resume(string checkpointFile, long? trainImages = null)
     {
         resumedOrder?.Dispose();
-        (History, position, resumedOrder) = Checkpoint.Load(checkpointFile, model, optimizer, generator);
+        (History, position, resumedOrder) = Checkpoint.Load(checkpointFile, model, optimizer, generator, run);
+        if (trainImages is not { } count) return;
+        if (position.NextBatch >= Batches(count))
+            throw new InvalidDataException($"{checkpointFile} is not a usable checkpoint: it stands at batch {position.NextBatch + 1} of epoch {position.Epoch}, " +
+                                           $"which has {Batches(count)} batches of {configuration.BatchSize}.");
+        if (resumedOrder is not null && resumedOrder.shape[0] != count)
+            throw new InvalidDataException($"{checkpointFile} is not a usable checkpoint: it was made with {resumedOrder.shape[0]} training images, not {count}.");
     }
 
     /// <summary>
@@ -190,7 +203,7 @@ public sealed class Trainer : IDisposable
     private void SaveCheckpoint(Tensor? order)
     {
         if (CheckpointFile is not null)
-            Checkpoint.Save(CheckpointFile, model, optimizer, generator, History, position, order);
+            Checkpoint.Save(CheckpointFile, model, optimizer, generator, History, position, order, run);
     }
 
     public void Dispose()

@@ -16,12 +16,39 @@ public sealed class TrainingHistory
     public IReadOnlyList<double> ValidationLoss => Epochs.Select(e => e.ValidationLoss).ToList();
     public EpochRecord? Last => Epochs.Count > 0 ? Epochs[^1] : null;
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>The largest history file read: about 200 bytes an epoch, so some 80,000 epochs.</summary>
+    public const int MaxJsonBytes = 16 << 20;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    public static TrainingHistory FromJson(string json) =>
-        JsonSerializer.Deserialize<TrainingHistory>(json, JsonOptions) ?? throw new InvalidDataException("The history JSON is null.");
+    /// <summary>
+    /// Parses a history and checks it field by field: an object with an
+    /// epochs list (no unknown keys), epochs numbered 1, 2, 3... and every
+    /// figure finite and not negative. Anything else is refused, naming the
+    /// first bad field, so no reader meets a half-formed history.
+    /// </summary>
+    public static TrainingHistory FromJson(string json)
+    {
+        var history = JsonSerializer.Deserialize<TrainingHistory>(json, JsonOptions) ?? throw new InvalidDataException("the history is null, not an object.");
+        if (history.Epochs is null) throw new InvalidDataException("'epochs' is null, not a list of epochs.");
+        for (var i = 0; i < history.Epochs.Count; i++)
+        {
+            var e = history.Epochs[i] ?? throw new InvalidDataException($"epochs[{i}] is null, not an epoch.");
+            if (e.Epoch != i + 1) throw new InvalidDataException($"epochs[{i}].epoch is {e.Epoch}, not {i + 1}: the epochs must be numbered 1, 2, 3...");
+            double[] figures = [e.TrainLoss, e.ValidationLoss, e.TrainMse, e.ValidationMse, e.Seconds];
+            if (figures.Any(v => !double.IsFinite(v) || v < 0))
+                throw new InvalidDataException($"epochs[{i}] holds {string.Join(", ", figures)}: every loss and time must be finite and not negative.");
+        }
+        return history;
+    }
 
     public string ToCsv()
     {
