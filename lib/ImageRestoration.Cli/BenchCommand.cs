@@ -112,7 +112,6 @@ internal static class BenchCommand
         }
         var dispatch = result.Measurements.DistinctBy(m => BenchmarkReport.Release(m.Framework)).Select(m => $"{BenchmarkReport.Release(m.Framework)} {m.CpuCapability ?? "unknown"}");
         result.Machine = $"CPU: {MachineDescription.Cpu()}; instruction set each framework dispatches to: {string.Join(", ", dispatch)}.";
-        output.WriteLine(result.Machine);
         return result;
     }
 
