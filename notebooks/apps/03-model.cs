@@ -29,7 +29,8 @@ using static ImageRestoration.Notebooks.FileDisplay;
 //
 // This notebook shows:
 // - the model's code: the C# that trains, read from the library itself;
-// - the autoencoder, built with Keras's initialisation (Glorot-uniform weights, zero biases) from the configuration's seed;
+// - the autoencoder, built with Keras's initialisation (Glorot-uniform weights: drawn uniformly within ±sqrt(6 / (inputs + outputs)) of each layer, so that signals keep their
+//   scale from layer to layer; zero biases) from the configuration's seed;
 // - the Keras-style summary: each layer's output shape and parameter count, and the total;
 // - one batch of digits going through the encoder and the decoder;
 // - the separate encoder, which shares the autoencoder's weights;
