@@ -37,7 +37,7 @@ public sealed class NotebookProfile
 
     /// <summary>15 epochs on all 60,000 training and 10,000 test images: curves long enough to read, a training in about two minutes.</summary>
     public static NotebookProfile Class { get; } = new("class",
-        "15 epochs on all 60,000 training images, validated on all 10,000 test images; notebook 07's studies train 2 epochs on the first 30,000",
+        "15 epochs on all 60,000 training images, validated on all 10,000 test images; notebook 07's degradation and capacity studies train 2 epochs on the first 30,000 (its baselines and noise sweep reuse notebook 05's run)",
         "about 2 minutes per training of the seed (15 epochs at 6 to 9 s per epoch at 2 threads); " +
         "measured on a quiet 2-core machine: all eight notebooks in 10.4 minutes, the longest 07 (4.2 minutes) and 05 (2.4 minutes)",
         ["epochs=15"], ["epochs=2", "trainLimit=30000", "testLimit=2000"]);
