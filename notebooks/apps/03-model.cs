@@ -22,6 +22,9 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using static ImageRestoration.Notebooks.FileDisplay;
 
+// Parameters: the notebook's cell tagged "parameters". Edit them here.
+int? epochs = 3; // how long the wider bottleneck below trains (null: the profile's epochs)
+
 // # The model: a convolutional autoencoder
 // *Image restoration with a convolutional autoencoder · notebook 03 of 00–07*
 //
@@ -47,6 +50,13 @@ using static ImageRestoration.Notebooks.FileDisplay;
 FileDisplay.Start();
 NotebookDisplay.Register();
 
+// ## Parameters
+//
+// What you may change for a run of your own, as plain C# values: edit one and run the notebook again (`null` keeps the
+// profile's value). Each change gives the run another name, so it trains into a folder of its own and never overwrites
+// another run. A headless run sets them without editing the notebook, as papermill does:
+// `notebook-runner -p epochs 3 NOTEBOOK.ipynb` (or `papermill -p epochs 3`) adds a cell after this one.
+
 // ## Configuration
 //
 // The profile decides how long training takes: `class` (the default, for a lesson), `quick` (for CI) or `full` (the presentation's
@@ -54,7 +64,7 @@ NotebookDisplay.Register();
 // `IMAGE_RESTORATION_OVERRIDES="key=value;..."` changes any key for every notebook and always wins over the notebook's own values.
 // The cell prints the profile, what it trains and what it cost on this kit's 2-core machine.
 
-var profile = NotebookProfile.FromEnvironment();
+var profile = NotebookProfile.FromEnvironment().With(new { epochs });
 var configuration = profile.Configuration();
 Console.WriteLine(profile);
 
@@ -141,7 +151,7 @@ Module<Tensor, Tensor> WiderBottleneck() => Sequential(
     ("conv7", Conv2d(16, 1, 3, padding: 1)), ("sigmoid", Sigmoid()));
 
 ModelCatalog.Register("wider-bottleneck", WiderBottleneck);
-var variantConfiguration = profile.Configuration("model=wider-bottleneck", "epochs=3");
+var variantConfiguration = profile.Configuration("model=wider-bottleneck");
 Console.WriteLine(ModelSummary.Of(Experiment.CreateModel(variantConfiguration)));
 
 var variant = Experiment.Run(variantConfiguration, NotebookProfile.Progress(variantConfiguration), Console.Out);

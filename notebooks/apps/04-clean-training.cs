@@ -19,6 +19,11 @@ using ImageRestoration.Training;
 using TorchSharp;
 using static ImageRestoration.Notebooks.FileDisplay;
 
+// Parameters: the notebook's cell tagged "parameters". Edit them here.
+int? epochs = null;          // the profile's: class 15, quick 2, full 100 (the presentation's)
+double? learningRate = null; // Adam's step; the presentation's 0.001
+string? model = null;        // the seed autoencoder, or another built-in model: wide, unet, unet-small
+
 // # Clean training: an autoencoder learns to redraw digits
 // *Image restoration with a convolutional autoencoder · notebook 04 of 00–07*
 //
@@ -50,6 +55,13 @@ using static ImageRestoration.Notebooks.FileDisplay;
 FileDisplay.Start();
 NotebookDisplay.Register();
 
+// ## Parameters
+//
+// What you may change for a run of your own, as plain C# values: edit one and run the notebook again (`null` keeps the
+// profile's value). Each change gives the run another name, so it trains into a folder of its own and never overwrites
+// another run. A headless run sets them without editing the notebook, as papermill does:
+// `notebook-runner -p epochs 3 NOTEBOOK.ipynb` (or `papermill -p epochs 3`) adds a cell after this one.
+
 // ## Configuration
 //
 // The profile decides how long training takes: `class` (the default, for a lesson), `quick` (for CI) or `full` (the presentation's
@@ -57,7 +69,7 @@ NotebookDisplay.Register();
 // `IMAGE_RESTORATION_OVERRIDES="key=value;..."` changes any key for every notebook and always wins over the notebook's own values.
 // The cell prints the profile, what it trains and what it cost on this kit's 2-core machine.
 
-var profile = NotebookProfile.FromEnvironment();
+var profile = NotebookProfile.FromEnvironment().With(new { epochs, learningRate, model });
 var configuration = profile.Configuration("mode=clean");
 Console.WriteLine(profile);
 

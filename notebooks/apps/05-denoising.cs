@@ -19,6 +19,12 @@ using ImageRestoration.Training;
 using TorchSharp;
 using static ImageRestoration.Notebooks.FileDisplay;
 
+// Parameters: the notebook's cell tagged "parameters". Edit them here.
+int? epochs = null;          // the profile's: class 15, quick 2, full 100 (the presentation's)
+double? noiseFactor = 0.5;   // the Gaussian noise's standard deviation (the presentation's 0.5; between 0 and 2)
+double? learningRate = null; // Adam's step; the presentation's 0.001
+string? model = null;        // the seed autoencoder, or another built-in model: wide, unet, unet-small
+
 // # Denoising: from noisy digits back to clean ones
 // *Image restoration with a convolutional autoencoder · notebook 05 of 00–07*
 //
@@ -44,6 +50,13 @@ using static ImageRestoration.Notebooks.FileDisplay;
 FileDisplay.Start();
 NotebookDisplay.Register();
 
+// ## Parameters
+//
+// What you may change for a run of your own, as plain C# values: edit one and run the notebook again (`null` keeps the
+// profile's value). Each change gives the run another name, so it trains into a folder of its own and never overwrites
+// another run. A headless run sets them without editing the notebook, as papermill does:
+// `notebook-runner -p epochs 3 NOTEBOOK.ipynb` (or `papermill -p epochs 3`) adds a cell after this one.
+
 // ## Configuration
 //
 // The profile decides how long training takes: `class` (the default, for a lesson), `quick` (for CI) or `full` (the presentation's
@@ -53,8 +66,8 @@ NotebookDisplay.Register();
 //
 // The presentation's noise, written out: Gaussian, factor 0.5, clipped (environment overrides such as `noise.factor=0.3` still win).
 
-var profile = NotebookProfile.FromEnvironment();
-var configuration = profile.Configuration("mode=denoising", "noise.kind=gaussian", "noise.factor=0.5", "noise.clip=true");
+var profile = NotebookProfile.FromEnvironment().With(new { epochs, noiseFactor, learningRate, model });
+var configuration = profile.Configuration("mode=denoising", "noise.kind=gaussian", "noise.clip=true");
 Console.WriteLine(profile);
 Console.WriteLine($"noise: {configuration.Noise.Create().Name}{(NotebookProfile.EnvironmentOverrides().Length > 0 ? $" (overrides in force: {string.Join("; ", NotebookProfile.EnvironmentOverrides())})" : "")}");
 

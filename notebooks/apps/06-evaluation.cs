@@ -19,6 +19,12 @@ using ImageRestoration.Training;
 using TorchSharp;
 using static ImageRestoration.Notebooks.FileDisplay;
 
+// Parameters: the notebook's cell tagged "parameters". Edit them here.
+// The runs this notebook evaluates: the same values as in notebooks 04 and 05 find their runs (or train them).
+int? epochs = null;          // the profile's: class 15, quick 2, full 100 (the presentation's)
+double? noiseFactor = 0.5;   // the denoising run's Gaussian noise (the presentation's 0.5)
+double? learningRate = null; // Adam's step; the presentation's 0.001
+
 // # Evaluation: the presentation's conclusions, measured
 // *Image restoration with a convolutional autoencoder · notebook 06 of 00–07*
 //
@@ -46,6 +52,13 @@ using static ImageRestoration.Notebooks.FileDisplay;
 FileDisplay.Start();
 NotebookDisplay.Register();
 
+// ## Parameters
+//
+// What you may change for a run of your own, as plain C# values: edit one and run the notebook again (`null` keeps the
+// profile's value). Each change gives the run another name, so it trains into a folder of its own and never overwrites
+// another run. A headless run sets them without editing the notebook, as papermill does:
+// `notebook-runner -p epochs 3 NOTEBOOK.ipynb` (or `papermill -p epochs 3`) adds a cell after this one.
+
 // ## Configuration
 //
 // The profile decides how long training takes: `class` (the default, for a lesson), `quick` (for CI) or `full` (the presentation's
@@ -53,11 +66,11 @@ NotebookDisplay.Register();
 // `IMAGE_RESTORATION_OVERRIDES="key=value;..."` changes any key for every notebook and always wins over the notebook's own values.
 // The cell prints the profile, what it trains and what it cost on this kit's 2-core machine.
 
-var profile = NotebookProfile.FromEnvironment();
+var profile = NotebookProfile.FromEnvironment().With(new { epochs, noiseFactor, learningRate });
 var cleanConfiguration = profile.Configuration("mode=clean");
-var denoisingConfiguration = profile.Configuration("mode=denoising", "noise.kind=gaussian", "noise.factor=0.5", "noise.clip=true");
+var denoisingConfiguration = profile.Configuration("mode=denoising", "noise.kind=gaussian", "noise.clip=true");
 // The budget of notebook 07's studies, for the one comparison of a bigger model below (07 reuses those runs).
-var capacityConfiguration = profile.StudyConfiguration("mode=denoising", "noise.kind=gaussian", "noise.factor=0.5", "noise.clip=true");
+var capacityConfiguration = profile.StudyConfiguration("mode=denoising", "noise.kind=gaussian", "noise.clip=true");
 Console.WriteLine(profile);
 
 // ## The trained models

@@ -19,6 +19,11 @@ using ImageRestoration.Training;
 using TorchSharp;
 using static ImageRestoration.Notebooks.FileDisplay;
 
+// Parameters: the notebook's cell tagged "parameters". Edit them here.
+int? epochs = null;          // each study model's epochs (null: the profile's budget for the studies)
+int? trainLimit = null;      // how many training pictures the studies use (0: all 60,000; null: the profile's)
+double? noiseFactor = 0.5;   // the Gaussian noise the models learn to remove (the presentation's 0.5)
+
 // # Restoration quality: PSNR and SSIM against classical filters
 // *Image restoration with a convolutional autoencoder · notebook 07 of 00–07*
 //
@@ -43,6 +48,13 @@ using static ImageRestoration.Notebooks.FileDisplay;
 FileDisplay.Start();
 NotebookDisplay.Register();
 
+// ## Parameters
+//
+// What you may change for a run of your own, as plain C# values: edit one and run the notebook again (`null` keeps the
+// profile's value). Each change gives the run another name, so it trains into a folder of its own and never overwrites
+// another run. A headless run sets them without editing the notebook, as papermill does:
+// `notebook-runner -p epochs 3 NOTEBOOK.ipynb` (or `papermill -p epochs 3`) adds a cell after this one.
+
 // ## Configuration
 //
 // The same profile as the other notebooks (`IMAGE_RESTORATION_PROFILE=class|quick|full`, plus `IMAGE_RESTORATION_OVERRIDES`, which wins),
@@ -54,11 +66,11 @@ NotebookDisplay.Register();
 //
 // Each study also saves its table (JSON, Markdown) under `studies/` in the profile's run folder.
 
-var profile = NotebookProfile.FromEnvironment();
+var profile = NotebookProfile.FromEnvironment().With(new { epochs, trainLimit, noiseFactor });
 // Notebook 05's configuration: the baselines and the noise sweep reuse its run and 04's.
-var configuration = profile.Configuration("noise.kind=gaussian", "noise.factor=0.5", "noise.clip=true");
+var configuration = profile.Configuration("noise.kind=gaussian", "noise.clip=true");
 // The budget of the two studies that train new models, one budget for every model in them.
-var studyConfiguration = profile.StudyConfiguration("noise.kind=gaussian", "noise.factor=0.5", "noise.clip=true");
+var studyConfiguration = profile.StudyConfiguration("noise.kind=gaussian", "noise.clip=true");
 var options = new StudyOptions { Progress = NotebookProfile.Progress(configuration), Log = Console.Out };
 var studyOptions = options with { Progress = NotebookProfile.Progress(studyConfiguration) };
 Console.WriteLine(profile);
