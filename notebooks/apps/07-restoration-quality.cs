@@ -20,9 +20,9 @@ using TorchSharp;
 using static ImageRestoration.Notebooks.FileDisplay;
 
 // Parameters: the notebook's cell tagged "parameters". Edit them here.
-int? epochs = null;          // each study model's epochs (null: the profile's budget for the studies)
-int? trainLimit = null;      // how many training pictures the studies use (0: all 60,000; null: the profile's)
-double? noiseFactor = 0.5;   // the Gaussian noise the models learn to remove (the presentation's 0.5)
+int? epochs = null;          // every model's epochs, notebook 05's included (null: the profile's, and its budget for the studies)
+int? trainLimit = null;      // how many training pictures every model uses (0: all 60,000; null: the profile's)
+double? noiseFactor = 0.5;   // the Gaussian noise the models learn to remove (the presentation's 0.5, as in notebook 05)
 
 // # Restoration quality: PSNR and SSIM against classical filters
 // *Image restoration with a convolutional autoencoder · notebook 07 of 00–07*
