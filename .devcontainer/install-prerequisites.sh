@@ -14,6 +14,11 @@
 # 4. Jupyter's nbconvert and nbformat (Debian's jupyter-nbconvert, python3-nbconvert,
 #    python3-nbformat), with which CI runs a notebook through the pinned kernel's
 #    Jupyter kernelspec (setup-kernel.sh) and validates the committed notebooks.
+# 5. Natural photographs for the photo denoiser (data/README.md lists them
+#    with their licences): the sample pictures of Debian's python3-skimage,
+#    taken out of the package with apt-get download and dpkg-deb -x (only the
+#    picture files are copied, no Python stack is installed) into
+#    /usr/share/datasets/scikit-image-photos.
 set -euo pipefail
 
 needed=GLIBCXX_3.4.32
@@ -85,4 +90,27 @@ elif command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq jupyter-nbconvert python3-nbconvert python3-nbformat >/dev/null
 else
   echo "prerequisites: no apt-get; the Jupyter route and the notebook validation need jupyter-nbconvert and Python's nbformat."
+fi
+
+photos=/usr/share/datasets/scikit-image-photos
+photo_files="astronaut.png brick.png camera.png chelsea.png coffee.png coins.png grass.png gravel.png hubble_deep_field.jpg ihc.png retina.jpg rocket.jpg"
+have_photos() {
+  local f
+  for f in $photo_files; do [ -f "$photos/$f" ] || return 1; done
+}
+if have_photos; then
+  echo "prerequisites: the sample photographs are in $photos."
+elif command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
+  echo "prerequisites: taking the sample photographs out of python3-skimage into $photos"
+  work=$(mktemp -d)
+  chmod 755 "$work"
+  $sudo apt-get update -qq
+  (cd "$work" && $sudo apt-get download -qq python3-skimage 2>/dev/null)
+  dpkg-deb -x "$work"/python3-skimage_*.deb "$work/x"
+  $sudo mkdir -p "$photos"
+  for f in $photo_files; do $sudo cp "$work/x/usr/lib/python3/dist-packages/skimage/data/$f" "$photos/"; done
+  $sudo rm -rf "$work"
+  have_photos || { echo "prerequisites: python3-skimage did not hold every sample photograph." >&2; exit 1; }
+else
+  echo "prerequisites: no apt-get; the photo denoiser needs python3-skimage's sample photographs in $photos."
 fi

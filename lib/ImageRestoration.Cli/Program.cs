@@ -178,6 +178,8 @@ public static class Program
             train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
             EvaluateCommand.CreateEpochs(output, error), RecordCommand.Create(output, error),
             BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, error, data),
+            TrainPhotosCommand.Create(output, error, interrupt), RestoreCommand.Create(output, error),
+            PhotoStudyCommand.Create(output, error),
         };
     }
 

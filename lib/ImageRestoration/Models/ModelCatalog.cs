@@ -24,12 +24,16 @@ public static class ModelCatalog
     /// <summary>The same U-Net with half the filters (8 at full resolution): 10,001 parameters, near the seed's budget.</summary>
     public const string UNetSmall = "unet-small";
 
+    /// <summary>The blind photo denoiser (see <see cref="NoiseResidualNetwork"/>): 8 convolutions of 32 filters that predict the noise.</summary>
+    public const string Photo = "photo";
+
     private static readonly Dictionary<string, Func<RestorationModel>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
         [Seed] = () => new Autoencoder(),
         [Wide] = () => new Autoencoder(multiplier: 4),
         [UNet] = () => new Models.UNet(),
         [UNetSmall] = () => new Models.UNet(channels: 8),
+        [Photo] = () => new NoiseResidualNetwork(),
     };
 
     private static readonly Dictionary<string, (Func<RestorationModel> Create, string Fingerprint)> Registered =

@@ -1,0 +1,65 @@
+using ImageRestoration.Configuration;
+using ImageRestoration.Data;
+using ImageRestoration.Degradations;
+using ImageRestoration.Models;
+using static TorchSharp.torch;
+
+namespace ImageRestoration.Training;
+
+/// <summary>
+/// How the photo denoiser is trained: patches, noise range, batches and seed.
+/// Sigmas are on the 0..255 scale, as photographers quote them.
+/// </summary>
+public sealed record PhotoTrainingSettings
+{
+    public int Patches { get; init; } = 4096;
+    public int PatchSize { get; init; } = 40;
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 1e-3;
+    public long Seed { get; init; } = 42;
+    public double SigmaLow { get; init; } = 5;
+    public double SigmaHigh { get; init; } = 55;
+    public int ValidationPatches { get; init; } = 128;
+
+    /// <summary>The degradation training draws from: a fresh sigma per patch in [low, high] of 255, clipped.</summary>
+    public BlindGaussianNoise Noise() => new(SigmaLow / 255, SigmaHigh / 255);
+
+    /// <summary>The kit's trainer settings these map to (the trainer's loop takes pictures of any size).</summary>
+    public ExperimentConfiguration TrainerConfiguration(int verbosity) => new()
+    {
+        Model = ModelCatalog.Photo, Mode = TrainingMode.Denoising, Epochs = Epochs, BatchSize = BatchSize,
+        LearningRate = LearningRate, Seed = Seed, Verbosity = verbosity,
+    };
+}
+
+/// <summary>
+/// Trains the blind photo denoiser with the kit's own <see cref="Trainer"/>:
+/// patches cut from the training pictures (seeded), fresh noise of a random
+/// level for every patch of every batch, validation on patches cut from other
+/// pictures, degraded once. Grey pictures in; colour is restored channel by channel.
+/// </summary>
+public static class PhotoTraining
+{
+    /// <summary>Trains a fresh model (weights drawn from the seed) or continues <paramref name="start"/>; returns the model and its history.</summary>
+    public static (RestorationModel Model, TrainingHistory History) Train(IReadOnlyList<Tensor> trainPictures, IReadOnlyList<Tensor> validationPictures,
+        PhotoTrainingSettings settings, TrainingProgress? progress = null, RestorationModel? start = null, CancellationToken cancellation = default)
+    {
+        var configuration = settings.TrainerConfiguration(progress is null ? 0 : 1);
+        TorchRuntime.Initialize();
+        random.manual_seed(settings.Seed);
+        var model = start ?? ModelCatalog.Create(ModelCatalog.Photo);
+        using var patches = PatchSampler.Sample(trainPictures, settings.Patches, settings.PatchSize, settings.Seed);
+        using var validation = PatchSampler.Sample(validationPictures, settings.ValidationPatches, settings.PatchSize, settings.Seed + 1);
+        using var trainer = new Trainer(model, configuration, settings.Noise()) { Progress = progress };
+        try
+        {
+            return (model, trainer.Fit(patches, validation, cancellation));
+        }
+        catch
+        {
+            if (start is null) model.Dispose();
+            throw;
+        }
+    }
+}
