@@ -19,6 +19,8 @@ public static class PhotoFile
     /// <summary>The picture as bytes, C x H x W (C = 1 for grey, 3 for colour).</summary>
     public static Tensor ReadBytes(string path)
     {
+        // The kit's libtorch first: a tensor made before it would load TorchSharp's own copy beside it.
+        TorchRuntime.Initialize();
         var header = PhotoHeader.Read(path);
         using var codec = SKCodec.Create(path) ?? throw new InvalidDataException($"{path}: the {header.Format} cannot be decoded.");
         var grey = header.Channels == 1;

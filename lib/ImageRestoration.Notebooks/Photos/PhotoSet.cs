@@ -27,6 +27,7 @@ public static class PhotoSet
     /// <summary>The folder given, else the environment variable's, else <see cref="DefaultDirectory"/>; it must hold every picture.</summary>
     public static string Directory(string? given = null)
     {
+        TorchRuntime.Initialize();
         var directory = given ?? Environment.GetEnvironmentVariable(EnvironmentVariable) ?? DefaultDirectory;
         var missing = Train.Concat(Test).Where(name => !File.Exists(Path.Combine(directory, name))).ToList();
         if (missing.Count > 0)
