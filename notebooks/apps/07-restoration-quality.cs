@@ -162,4 +162,4 @@ Console.WriteLine(bestRow.Model == ModelCatalog.Seed
 var tryLevels = new[] { 0.3 };  // Gaussian noise factors between 0 and 1; each one costs about as much as the baselines cell above
 display(StudyChart.Of(Study.RunNoiseSweep(configuration, options with { NoiseLevels = tryLevels, OutputDirectory = "" })));
 
-// Back to the start: [00 · Introduction](00-introduction.ipynb) · How to run these notebooks: [README](README.md)
+// Next: [08 · Your own picture](08-your-own-picture.ipynb), a blind denoiser for photographs · Back to the start: [00 · Introduction](00-introduction.ipynb) · How to run these notebooks: [README](README.md)
