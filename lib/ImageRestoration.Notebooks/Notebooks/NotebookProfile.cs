@@ -39,13 +39,13 @@ public sealed class NotebookProfile
     public static NotebookProfile Class { get; } = new("class",
         "15 epochs on all 60,000 training images, validated on all 10,000 test images; notebook 07's degradation and capacity studies train 2 epochs on the first 30,000 (its baselines and noise sweep reuse notebook 05's run)",
         "about 2 minutes per training of the seed (15 epochs at 6 to 9 s per epoch at 2 threads); " +
-        "measured on a quiet 2-core machine: all eight notebooks in 10.4 minutes, the longest 07 (4.2 minutes) and 05 (2.4 minutes)",
+        "the whole collection's time, measured on a quiet 2-core machine, is in notebooks/README.md",
         ["epochs=15"], ["epochs=2", "trainLimit=30000", "testLimit=2000"]);
 
     /// <summary>2 epochs on the first 30,000 training images, validated on the first 2,000 test images.</summary>
     public static NotebookProfile Quick { get; } = new("quick",
         "2 epochs on the first 30,000 training images, validated on the first 2,000 test images",
-        "measured on a quiet 2-core machine: 4 to 26 seconds per notebook for 00-06, 4 minutes for 07",
+        "seconds to a few minutes per notebook; the times measured on a 2-core machine are in notebooks/README.md",
         ["epochs=2", "trainLimit=30000", "testLimit=2000"], []);
 
     /// <summary>The presentation's configuration unchanged: 100 epochs on all 60,000 training and 10,000 test images.</summary>
