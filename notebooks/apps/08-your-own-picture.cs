@@ -73,7 +73,7 @@ Console.WriteLine($"Estimated sigma: {estimated:F1} of 255 (true {sigma}; error 
 
 // ## Restoring it
 //
-// The shipped model (`models/photo-denoiser.bin`, 8 convolutions of 32 filters, 56,000 parameters) predicts the noise and
+// The shipped model (`data/models/photo-denoiser.bin`, 8 convolutions of 32 filters, 56,000 parameters) predicts the noise and
 // subtracts it, one colour channel at a time, in overlapping tiles so that any size fits in memory without seams.
 // The crops below are zoomed four times.
 
@@ -109,7 +109,7 @@ display(HTML(new PhotoFigure([("your picture", yours), ("restored", PhotoDenoise
 // ## How it was trained: a one-minute fine-tune
 //
 // The shipped model was trained by `image-restoration train-photos` (the command, the pictures with their SHA-256, the seed
-// and the figures are in `models/photo-denoiser.json`): 40x40 patches cut from the nine training photographs, each batch
+// and the figures are in `data/models/photo-denoiser.json`): 40x40 patches cut from the nine training photographs, each batch
 // with fresh noise of a level drawn between 5 and 55, through the kit's own trainer (the one notebooks 04 and 05 use).
 // Here the shipped weights train a little further, on a few hundred patches at a lower learning rate, and the test crop is scored before and after.
 

@@ -10,14 +10,14 @@ public sealed class ShippedPhotoModelTests
     public void TheShippedModelGivesItsRecordedPsnrOnTheTestCrop()
     {
         var root = RepositoryRoot.Find()!;
-        var record = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "models", "photo-denoiser.json")))!;
+        var record = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "data", "models", "photo-denoiser.json")))!;
         var recorded = record["checkCrop"]!["restoredPsnr"]!.GetValue<double>();
-        using var model = PhotoDenoiser.Load(Path.Combine(root, "models", PhotoDenoiser.ModelFileName));
+        using var model = PhotoDenoiser.Load(Path.Combine(root, "data", "models", PhotoDenoiser.ModelFileName));
 
         var (noisy, restored) = PhotoDenoiser.CheckCrop(model, PhotoSet.Directory());
 
         Assert.InRange(restored, recorded - 0.01, recorded + 0.01);
         Assert.True(restored > noisy + 5, $"the model restores the crop to {restored:F2} dB from {noisy:F2} dB");
-        Assert.True(new FileInfo(Path.Combine(root, "models", PhotoDenoiser.ModelFileName)).Length <= 1 << 20, "the shipped model exceeds 1 MB");
+        Assert.True(new FileInfo(Path.Combine(root, "data", "models", PhotoDenoiser.ModelFileName)).Length <= 1 << 20, "the shipped model exceeds 1 MB");
     }
 }

@@ -8,7 +8,7 @@ namespace ImageRestoration.Photos;
 
 /// <summary>
 /// The shipped blind photo denoiser (<see cref="NoiseResidualNetwork"/>,
-/// trained by <c>image-restoration train-photos</c>; models/photo-denoiser.json
+/// trained by <c>image-restoration train-photos</c>; data/models/photo-denoiser.json
 /// records how) and the tiled way of running it on pictures of any size.
 /// </summary>
 public static class PhotoDenoiser
@@ -20,7 +20,7 @@ public static class PhotoDenoiser
     {
         var besideProgram = Path.Combine(AppContext.BaseDirectory, ModelFileName);
         if (File.Exists(besideProgram)) return besideProgram;
-        var inRepository = RepositoryRoot.Find() is { } root ? Path.Combine(root, "models", ModelFileName) : null;
+        var inRepository = RepositoryRoot.Find() is { } root ? Path.Combine(root, "data", "models", ModelFileName) : null;
         return inRepository is not null && File.Exists(inRepository)
             ? inRepository
             : throw new FileNotFoundException($"The shipped model {ModelFileName} is neither beside the program nor in the repository's models folder.");
