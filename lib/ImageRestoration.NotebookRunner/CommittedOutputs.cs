@@ -98,7 +98,13 @@ public static partial class CommittedOutputs
             if (Path.GetDirectoryName(root) is { Length: > 1 } parent) prefixes.Add((Path.TrimEndingDirectorySeparator(parent) + "/", "../"));
         }
         if (!string.IsNullOrEmpty(home) && Path.TrimEndingDirectorySeparator(Path.GetFullPath(home)) is { Length: > 1 } homeFolder)
+        {
             prefixes.Add((homeFolder + "/", "~/"));
+            // The kernel names the extensions it loads from the NuGet cache: a reader needs the package, not the cache's folder.
+            var packages = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 1 } configured
+                ? Path.GetFullPath(configured) : Path.Combine(homeFolder, ".nuget", "packages");
+            prefixes.Add((Path.TrimEndingDirectorySeparator(packages) + "/", NuGetPackages + "/"));
+        }
         return [.. prefixes.OrderByDescending(p => p.Prefix.Length)];
     }
 
@@ -122,6 +128,9 @@ public static partial class CommittedOutputs
     private static string Hide(string text, IReadOnlyList<(string Prefix, string Replacement)> prefixes) =>
         prefixes.Aggregate(text, (current, p) => current.Replace(p.Prefix, p.Replacement, StringComparison.Ordinal));
 
+    /// <summary>What stands for the NuGet packages folder in stamped outputs.</summary>
+    public const string NuGetPackages = "(NuGet packages)";
+
     /// <summary>As the file holds it: HTML characters as they are.</summary>
     private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -142,8 +151,8 @@ public static partial class CommittedOutputs
 
     /// <summary>
     /// An absolute path of a machine where a text starts one: under a usual top folder of Linux or macOS (file:// included),
-    /// or a Windows drive. Text such as <c>text/html</c> or <c>10/2</c> is not one.
+    /// a path under a home folder (<c>~/...</c>), or a Windows drive. Text such as <c>text/html</c> or <c>10/2</c> is not one.
     /// </summary>
-    [GeneratedRegex(@"(?:(?<=^|[\s""'`(=\[>:])|file://)/(?:home|root|work|workspaces?|tmp|usr|opt|mnt|var|srv|Users|Volumes|private|builds?|runner)/[^\s""'<>`)\]]*|(?<![A-Za-z0-9])[A-Za-z]:\\(?:[^\s""'<>\\]+\\)+[^\s""'<>]*", RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?<=^|[\s""'`(=\[>:])~/[^\s""'<>`)\]]*|(?:(?<=^|[\s""'`(=\[>:])|file://)/(?:home|root|work|workspaces?|tmp|usr|opt|mnt|var|srv|Users|Volumes|private|builds?|runner)/[^\s""'<>`)\]]*|(?<![A-Za-z0-9])[A-Za-z]:\\(?:[^\s""'<>\\]+\\)+[^\s""'<>]*", RegexOptions.Multiline)]
     private static partial Regex AbsolutePathPattern();
 }

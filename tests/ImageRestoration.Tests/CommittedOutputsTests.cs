@@ -108,6 +108,7 @@ public sealed class CommittedOutputsTests
         var html = (string)notebook["cells"]![0]!["outputs"]![0]!["data"]!["text/html"]!;
         Assert.Contains("Saved to runs/notebooks/class/clean-seed42-1a2b3c4d;", html);
         Assert.Contains("data in ../shared/data/mnist;", html);
+        Assert.Contains($"Loading extensions from `{CommittedOutputs.NuGetPackages}/skiasharp/x.dll`", html);
         Assert.DoesNotContain(root, html);
         Assert.Empty(CommittedOutputs.Problems(notebook));
     }
@@ -117,6 +118,7 @@ public sealed class CommittedOutputsTests
     [InlineData("Loading extensions from `/root/.nuget/packages/skiasharp/a.dll`", "/root/.nuget/packages/skiasharp/a.dll")]
     [InlineData("<a href=\"file:///home/ann/runs/x.html\">", "file:///home/ann/runs/x.html")]
     [InlineData("saved in C:\\Users\\ann\\runs\\x", "C:\\Users\\ann\\runs\\x")]
+    [InlineData("Loading extensions from `~/.nuget/packages/skiasharp/a.dll`", "~/.nuget/packages/skiasharp/a.dll")]
     public void AnOutputWithAnAbsolutePathIsRefused(string html, string path)
     {
         var notebook = Notebook(("run", Html(html)));
@@ -130,7 +132,7 @@ public sealed class CommittedOutputsTests
     [Fact]
     public void RelativePathsAndMediaTypesAreNotMachinePaths()
     {
-        var notebook = Notebook(("run", Html("text/html, 10/2, runs/notebooks/class/x, ../shared/data/mnist, ~/.nuget/packages, </div> /* c */")));
+        var notebook = Notebook(("run", Html("text/html, 10/2, runs/notebooks/class/x, ../shared/data/mnist, (NuGet packages)/skiasharp/a.dll, </div> /* c */")));
         CommittedOutputs.Stamp(notebook, "class", "notebook-runner", DateTimeOffset.UtcNow);
 
         Assert.Empty(CommittedOutputs.Problems(notebook));
