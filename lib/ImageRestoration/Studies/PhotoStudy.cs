@@ -38,7 +38,7 @@ public sealed record PhotoStudyResult(IReadOnlyList<PhotoScore> Scores, IReadOnl
         {
             var (noisy, best, model) = (Scores.Single(s => s.Sigma == sigma && s.Kind == RestorerKind.Input), BestClassical(sigma), Model(sigma));
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {sigma:0} | {noisy.Psnr:F2} | {best.Method} | {best.Psnr:F2} / {best.Ssim:F4} | {model.Psnr:F2} / {model.Ssim:F4} | {model.Psnr - best.Psnr:+0.00;-0.00} dB |"));
+                $"| {sigma:0} | {noisy.Psnr:F2} | {best.Method} | {best.Psnr:F2} / {best.Ssim:F4} | {model.Psnr:F2} / {model.Ssim:F4} | {SignedNumber.Format(model.Psnr - best.Psnr, 2)} dB |"));
         }
         var worst = WorstEstimate;
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
