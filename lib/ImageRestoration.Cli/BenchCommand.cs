@@ -21,68 +21,91 @@ internal static class BenchCommand
 
     public static Command Create(TextWriter output, TextWriter error, Option<string?> data)
     {
-        var rounds = Program.WholeNumberOption("--rounds", "Rounds of alternating measurements; the report gives medians.", 3);
-        var threads = Program.WholeNumbersOption("--threads", "Thread counts to measure.", [1, 2]);
-        var epochs = Program.WholeNumberOption("--epochs", "Full training epochs per measurement (after a warm-up).", 2);
-        var batch = Program.WholeNumberOption("--inference-batch", "Images per inference batch.", 128);
-        var python = new Option<string[]>("--python")
+        var options = new BenchOptions();
+        var command = new Command("bench", "Measure training and inference throughput and memory against PyTorch on this machine.")
+            { options.Rounds, options.Threads, options.Epochs, options.Batch, options.Python, options.Report, options.Layers, data };
+        command.SetAction(parsed => Program.Guarded(error, () =>
+        {
+            options.Check(parsed);
+            var directory = CheckedData(parsed.GetValue(data), output);
+            output.WriteLine($"CPU: {MachineDescription.Cpu()}");
+            if (parsed.GetValue(options.Layers)) return ProfileLayers(directory, parsed.GetValue(options.Threads)!, parsed.GetValue(options.Report), output);
+            var result = Compare(Workers(parsed, options, directory), parsed.GetValue(options.Rounds), parsed.GetValue(options.Threads)!, output);
+            Write(result, parsed.GetValue(options.Report), output);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The options of <c>bench</c>, and the checks on their values that come before minutes of measuring.</summary>
+    private sealed class BenchOptions
+    {
+        public Option<int> Rounds { get; } = Program.WholeNumberOption("--rounds", "Rounds of alternating measurements; the report gives medians.", 3);
+        public Option<int[]> Threads { get; } = Program.WholeNumbersOption("--threads", "Thread counts to measure.", [1, 2]);
+        public Option<int> Epochs { get; } = Program.WholeNumberOption("--epochs", "Full training epochs per measurement (after a warm-up).", 2);
+        public Option<int> Batch { get; } = Program.WholeNumberOption("--inference-batch", "Images per inference batch.", 128);
+
+        public Option<string[]> Python { get; } = new("--python")
         {
             Description = "Pythons with PyTorch, each measured in every variant it offers (eager, channels-last, compile); 'none' skips PyTorch. " +
                           $"Default: Debian 13's PyTorch 2.6 in the root made by .devcontainer/pytorch-bench-root.sh ({DefaultPython}).",
             DefaultValueFactory = _ => [DefaultPython], AllowMultipleArgumentsPerToken = true,
         };
-        var report = new Option<FileInfo?>("--output") { Description = "Also write the Markdown table here, and beside it the raw measurements of the comparison (JSON lines)." };
-        var layers = new Option<bool>("--layers")
+
+        public Option<FileInfo?> Report { get; } = new("--output") { Description = "Also write the Markdown table here, and beside it the raw measurements of the comparison (JSON lines)." };
+
+        public Option<bool> Layers { get; } = new("--layers")
         {
             Description = "Instead of the comparison, time each part of a TorchSharp training step (every layer alone, the loss, the optimizer) " +
                           "against the whole step, at each thread count.",
         };
-        var command = new Command("bench", "Measure training and inference throughput and memory against PyTorch on this machine.")
-            { rounds, threads, epochs, batch, python, report, layers, data };
-        command.SetAction(parsed => Program.Guarded(error, () =>
+
+        public void Check(ParseResult parsed)
         {
-            if (parsed.GetValue(rounds) < 1 || parsed.GetValue(epochs) < 1 || parsed.GetValue(batch) < 1)
+            if (parsed.GetValue(Rounds) < 1 || parsed.GetValue(Epochs) < 1 || parsed.GetValue(Batch) < 1)
                 throw new Configuration.ConfigurationException("--rounds, --epochs and --inference-batch must be positive.");
-            foreach (var t in parsed.GetValue(threads)!.Where(t => !TorchRuntime.IsUsableThreadCount(t)))
+            foreach (var t in parsed.GetValue(Threads)!.Where(t => !TorchRuntime.IsUsableThreadCount(t)))
                 throw new Configuration.ConfigurationException($"--threads {t}: must be between 1 and {Environment.ProcessorCount} (this machine's processors).");
             // Checked before minutes of measuring, not when the table is written.
-            if (parsed.GetValue(report) is { } table && (!Directory.Exists(table.DirectoryName) || Directory.Exists(table.FullName)))
+            if (parsed.GetValue(Report) is { } table && (!Directory.Exists(table.DirectoryName) || Directory.Exists(table.FullName)))
                 throw new Configuration.ConfigurationException(Directory.Exists(table.FullName)
                     ? $"--output {table.FullName} is a folder: give the file to write the table to."
                     : $"--output {table.FullName}: its folder {table.DirectoryName} does not exist.");
-            if (parsed.GetValue(layers) &&
-                new Option[] { rounds, epochs, batch, python }.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } unused)
+            if (parsed.GetValue(Layers) &&
+                new Option[] { Rounds, Epochs, Batch, Python }.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } unused)
                 throw new Configuration.ConfigurationException($"{unused.Name} does not apply to --layers, which times TorchSharp's training step alone.");
-            var directory = CheckedData(parsed.GetValue(data), output);
-            output.WriteLine($"CPU: {MachineDescription.Cpu()}");
-            if (parsed.GetValue(layers)) return ProfileLayers(directory, parsed.GetValue(threads)!, parsed.GetValue(report), output);
-            var script = Path.Combine(AppContext.BaseDirectory, PyTorchScript);
-            var pythons = parsed.GetValue(python)!.Where(p => p != "none").Select(Path.GetFullPath).ToList();
-            foreach (var p in pythons.Where(p => !File.Exists(p)))
-                throw new Configuration.ConfigurationException(
-                    $"--python {p} does not exist: make Debian 13's PyTorch root with .devcontainer/pytorch-bench-root.sh, name another Python, or pass --python none.");
-            // Each worker: TorchSharp, then every PyTorch variant of every Python, by the label the plan alternates.
-            var workers = new Dictionary<string, Func<int, (string File, string[] Arguments)>>
-            {
-                [BenchmarkReport.TorchSharp] = t => Self([WorkerName, .. Common(t)]),
-            };
-            foreach (var p in pythons)
-            foreach (var variant in Variants(p, script))
-                workers[$"{p} {variant}"] = t => (p, [script, "--variant", variant, .. Common(t)]);
-            string[] Common(int t) =>
-                ["--threads", t.ToString(), "--data", directory, "--epochs", parsed.GetValue(epochs).ToString(), "--inference-batch", parsed.GetValue(batch).ToString()];
-            var result = Compare(workers, parsed.GetValue(rounds), parsed.GetValue(threads)!, output);
-            var markdown = result.ToMarkdown();
-            output.WriteLine();
-            output.Write(markdown);
-            if (parsed.GetValue(report) is { } reportFile)
-            {
-                File.WriteAllText(reportFile.FullName, markdown);
-                File.WriteAllLines(Path.ChangeExtension(reportFile.FullName, ".jsonl"), result.Measurements.Select(m => m.ToLine()));
-            }
-            return 0;
-        }));
-        return command;
+        }
+    }
+
+    /// <summary>Each worker by the label the plan alternates: TorchSharp, then every PyTorch variant of every Python given.</summary>
+    private static Dictionary<string, Func<int, (string File, string[] Arguments)>> Workers(ParseResult parsed, BenchOptions options, string directory)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, PyTorchScript);
+        var pythons = parsed.GetValue(options.Python)!.Where(p => p != "none").Select(Path.GetFullPath).ToList();
+        foreach (var p in pythons.Where(p => !File.Exists(p)))
+            throw new Configuration.ConfigurationException(
+                $"--python {p} does not exist: make Debian 13's PyTorch root with .devcontainer/pytorch-bench-root.sh, name another Python, or pass --python none.");
+        var workers = new Dictionary<string, Func<int, (string File, string[] Arguments)>>
+        {
+            [BenchmarkReport.TorchSharp] = t => Self([WorkerName, .. Common(t)]),
+        };
+        foreach (var p in pythons)
+        foreach (var variant in Variants(p, script))
+            workers[$"{p} {variant}"] = t => (p, [script, "--variant", variant, .. Common(t)]);
+        string[] Common(int t) =>
+            ["--threads", t.ToString(), "--data", directory, "--epochs", parsed.GetValue(options.Epochs).ToString(), "--inference-batch", parsed.GetValue(options.Batch).ToString()];
+        return workers;
+    }
+
+    /// <summary>The comparison's Markdown table on the console and, with --output, in that file with the raw measurements beside it.</summary>
+    private static void Write(BenchmarkReport result, FileInfo? reportFile, TextWriter output)
+    {
+        var markdown = result.ToMarkdown();
+        output.WriteLine();
+        output.Write(markdown);
+        if (reportFile is null) return;
+        File.WriteAllText(reportFile.FullName, markdown);
+        File.WriteAllLines(Path.ChangeExtension(reportFile.FullName, ".jsonl"), result.Measurements.Select(m => m.ToLine()));
     }
 
     /// <summary>

@@ -43,6 +43,32 @@ public sealed class KernelProcess : IDisposable
     public static async Task<KernelProcess> StartAsync(string kernel, string workingDirectory, IReadOnlyDictionary<string, string> environment,
         TimeSpan timeout, CancellationToken cancellation)
     {
+        var kernelProcess = new KernelProcess(new Process { StartInfo = StartInfo(kernel, workingDirectory, environment), EnableRaisingEvents = true });
+        Running[kernelProcess] = true;
+        try
+        {
+            kernelProcess.process.Start();
+            kernelProcess.process.ErrorDataReceived += (_, e) => kernelProcess.AddError(e.Data);
+            kernelProcess.process.BeginErrorReadLine();
+            _ = Task.Run(kernelProcess.ReadEventsAsync, CancellationToken.None);
+            await kernelProcess.WaitUntilReadyAsync(kernel, timeout, cancellation);
+            kernelProcess.processGroup = OwnProcessGroup(kernelProcess.process.Id);
+            return kernelProcess;
+        }
+        catch
+        {
+            kernelProcess.Kill();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// How the kernel starts: in a session of its own where <c>setsid</c>
+    /// exists, quiet, with passive OpenMP waiting, and with the caller's
+    /// <paramref name="environment"/> over all of that.
+    /// </summary>
+    private static ProcessStartInfo StartInfo(string kernel, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo
         {
             WorkingDirectory = workingDirectory,
@@ -72,43 +98,30 @@ public sealed class KernelProcess : IDisposable
         // 2 threads). Passive waiting keeps the speed; a value set by the caller wins.
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null) start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         foreach (var (key, value) in environment) start.Environment[key] = value;
+        return start;
+    }
 
-        var kernelProcess = new KernelProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
-        Running[kernelProcess] = true;
+    /// <summary>Reads events until the kernel says it is ready; says why when it exits first or is not ready in time.</summary>
+    private async Task WaitUntilReadyAsync(string kernel, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(timeout);
         try
         {
-            kernelProcess.process.Start();
-            kernelProcess.process.ErrorDataReceived += (_, e) => kernelProcess.AddError(e.Data);
-            kernelProcess.process.BeginErrorReadLine();
-            _ = Task.Run(kernelProcess.ReadEventsAsync, CancellationToken.None);
-
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            deadline.CancelAfter(timeout);
-            try
+            while (true)
             {
-                while (true)
-                {
-                    var envelope = await kernelProcess.events.Reader.ReadAsync(deadline.Token);
-                    if ((string?)envelope["eventType"] == "KernelReady") break;
-                }
+                var envelope = await events.Reader.ReadAsync(deadline.Token);
+                if ((string?)envelope["eventType"] == "KernelReady") return;
             }
-            catch (ChannelClosedException)
-            {
-                throw new InvalidOperationException($"The kernel {kernel} exited before it was ready (exit code {kernelProcess.ExitCode()})." +
-                                                    Environment.NewLine + kernelProcess.ErrorTail);
-            }
-            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The kernel {kernel} was not ready after {timeout.TotalSeconds:F0} s." + Environment.NewLine +
-                                           kernelProcess.ErrorTail);
-            }
-            kernelProcess.processGroup = OwnProcessGroup(kernelProcess.process.Id);
-            return kernelProcess;
         }
-        catch
+        catch (ChannelClosedException)
         {
-            kernelProcess.Kill();
-            throw;
+            throw new InvalidOperationException($"The kernel {kernel} exited before it was ready (exit code {ExitCode()})." +
+                                                Environment.NewLine + ErrorTail);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The kernel {kernel} was not ready after {timeout.TotalSeconds:F0} s." + Environment.NewLine + ErrorTail);
         }
     }
 

@@ -15,33 +15,48 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        RunnerOptions options;
-        var kernel = "";
+        var (options, kernel, exitCode) = Prepare(args);
+        if (options is null) return exitCode;
+        if (options.Check) return CheckCommitted(options);
+        if (options.Export) return Export(options);
+        if (options.VerifyPages) return VerifyPages(options);
+        if (options.WriteApps || options.CheckApps) return Apps(options);
+        return await RunAllAsync(options, kernel);
+    }
+
+    /// <summary>
+    /// The options, the kernel to start (none for the modes that run
+    /// nothing) and the -p values checked against every notebook before any
+    /// kernel starts; or no options and the exit code: 0 for --help, 2 for a
+    /// usage error (said with the usage).
+    /// </summary>
+    private static (RunnerOptions? Options, string Kernel, int ExitCode) Prepare(string[] args)
+    {
         try
         {
-            options = RunnerOptions.Parse(args);
+            var options = RunnerOptions.Parse(args);
             if (options.Help)
             {
                 Console.WriteLine(RunnerOptions.Usage);
-                return 0;
+                return (null, "", 0);
             }
-            if (!options.RunsNoKernel) kernel = options.ResolveKernel();
+            var kernel = options.RunsNoKernel ? "" : options.ResolveKernel();
             if (options.Parameters.Count > 0)
                 foreach (var notebook in options.Notebooks) // every notebook takes the values, before any kernel starts
                     ParameterCell.Inject(Read(notebook) ?? throw new ArgumentException($"{notebook} is not a notebook (JSON with cells)."), options.Parameters, notebook);
+            return (options, kernel, 0);
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
             if (e.Message.Length > 0) Console.Error.WriteLine("notebook-runner: " + e.Message);
             Console.Error.WriteLine(RunnerOptions.Usage);
-            return 2;
+            return (null, "", 2);
         }
+    }
 
-        if (options.Check) return CheckCommitted(options);
-        if (options.Export) return Export(options);
-        if (options.VerifyPages) return VerifyPages(options);
-        if (options.WriteApps || options.CheckApps) return Apps(options);
-
+    /// <summary>Runs the notebooks one after the other, each in its own kernel; an interrupt ends the kernels first, then the run.</summary>
+    private static async Task<int> RunAllAsync(RunnerOptions options, string kernel)
+    {
         using var interrupted = new CancellationTokenSource();
         void Interrupt(PosixSignalContext context)
         {
@@ -70,13 +85,18 @@ public static class Program
         {
             KernelProcess.KillAll();
         }
+        return Summary(options, results, interrupted.IsCancellationRequested);
+    }
 
+    /// <summary>The closing line (how many ran, which failed and where) and the exit code: 130 interrupted, 1 a failure, else 0.</summary>
+    private static int Summary(RunnerOptions options, IReadOnlyList<NotebookResult> results, bool interrupted)
+    {
         var ok = results.Count(r => r.Succeeded);
         var failed = options.Notebooks.Count - ok;
         var failures = results.Where(r => !r.Succeeded).Select(r => Path.GetFileName(r.Notebook) + (r.FailedCell > 0 ? $" (cell {r.FailedCell})" : ""));
         Console.WriteLine($"notebooks: {ok} ok, {failed} failed" + (failed > 0 ? " - " + string.Join(", ", failures) : "") +
-                          (interrupted.IsCancellationRequested ? " - interrupted" : ""));
-        return interrupted.IsCancellationRequested ? 130 : failed > 0 ? 1 : 0;
+                          (interrupted ? " - interrupted" : ""));
+        return interrupted ? 130 : failed > 0 ? 1 : 0;
     }
 
     /// <summary>--check: one line per notebook, its problems under it, and a closing count.</summary>

@@ -93,20 +93,8 @@ public sealed class RunnerOptions
                 case "--verify-pages": options.VerifyPages = true; break;
                 case "--write-apps": options.WriteApps = true; break;
                 case "--check-apps": options.CheckApps = true; break;
-                case "-p" or "--parameter":
-                    var parameter = Value();
-                    if (!ParameterCell.IsName(parameter)) throw new ArgumentException($"-p '{parameter}': give a C# variable name, then its value.");
-                    var parameterValue = Value();
-                    ParameterCell.Literal(parameterValue); // None is refused here, before any notebook is read
-                    options.Parameters.RemoveAll(p => p.Key == parameter);
-                    options.Parameters.Add(new(parameter, parameterValue));
-                    break;
-                case "--env":
-                    var assignment = Value();
-                    var equals = assignment.IndexOf('=');
-                    if (equals <= 0) throw new ArgumentException($"--env '{assignment}': give KEY=VALUE.");
-                    options.Environment[assignment[..equals]] = assignment[(equals + 1)..];
-                    break;
+                case "-p" or "--parameter": options.AddParameter(Value(), Value); break;
+                case "--env": options.AddEnvironment(Value()); break;
                 case "-h" or "--help": return new RunnerOptions { Help = true };
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unknown option {args[i]}.");
@@ -114,15 +102,39 @@ public sealed class RunnerOptions
                     break;
             }
         }
-        // A folder's files are picked once every option is read: --verify-pages may come after the folder.
-        foreach (var path in paths) options.Notebooks.AddRange(Expand(path, options.VerifyPages ? "*.html" : "*.ipynb"));
-        if (options.Notebooks.Count == 0) throw new ArgumentException("Give at least one notebook (.ipynb) or folder of notebooks.");
-        if (new[] { options.Check, options.Export, options.WriteBack, options.VerifyPages, options.WriteApps, options.CheckApps }.Count(m => m) > 1)
-            throw new ArgumentException("Give at most one of --check, --export, --verify-pages, --write-apps, --check-apps and --write-back.");
-        if (options.Parameters.Count > 0 && (options.WriteBack || options.RunsNoKernel))
-            throw new ArgumentException("-p runs a notebook with other values: its executed copy goes to the output folder, so it cannot be given with --write-back or a mode that runs nothing.");
+        options.Finish(paths);
         options.CommandLine = string.Join(" ", ["notebook-runner", .. args.Select(Shown)]);
         return options;
+    }
+
+    /// <summary>-p NAME VALUE: the value is read (by <paramref name="value"/>) only once the name is known to be good.</summary>
+    private void AddParameter(string name, Func<string> value)
+    {
+        if (!ParameterCell.IsName(name)) throw new ArgumentException($"-p '{name}': give a C# variable name, then its value.");
+        var text = value();
+        ParameterCell.Literal(text); // None is refused here, before any notebook is read
+        Parameters.RemoveAll(p => p.Key == name);
+        Parameters.Add(new(name, text));
+    }
+
+    /// <summary>--env KEY=VALUE.</summary>
+    private void AddEnvironment(string assignment)
+    {
+        var equals = assignment.IndexOf('=');
+        if (equals <= 0) throw new ArgumentException($"--env '{assignment}': give KEY=VALUE.");
+        Environment[assignment[..equals]] = assignment[(equals + 1)..];
+    }
+
+    /// <summary>The notebooks (or pages) of the paths given, and the checks that need every option read.</summary>
+    private void Finish(IEnumerable<string> paths)
+    {
+        // A folder's files are picked once every option is read: --verify-pages may come after the folder.
+        foreach (var path in paths) Notebooks.AddRange(Expand(path, VerifyPages ? "*.html" : "*.ipynb"));
+        if (Notebooks.Count == 0) throw new ArgumentException("Give at least one notebook (.ipynb) or folder of notebooks.");
+        if (new[] { Check, Export, WriteBack, VerifyPages, WriteApps, CheckApps }.Count(m => m) > 1)
+            throw new ArgumentException("Give at most one of --check, --export, --verify-pages, --write-apps, --check-apps and --write-back.");
+        if (Parameters.Count > 0 && (WriteBack || RunsNoKernel))
+            throw new ArgumentException("-p runs a notebook with other values: its executed copy goes to the output folder, so it cannot be given with --write-back or a mode that runs nothing.");
     }
 
     /// <summary>The profile the kernels run in: --env IMAGE_RESTORATION_PROFILE, else the runner's own environment, else the notebooks' default.</summary>

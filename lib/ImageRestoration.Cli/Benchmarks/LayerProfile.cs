@@ -39,23 +39,7 @@ public static class LayerProfile
         for (var step = 0; step < 10; step++)
             using (NewDisposeScope()) trainer.Step(batch, batch);
         var seen = LayerInputsAndOutputs(model, batch);
-        var layers = model.Layers.ToList();
-        var rows = new List<LayerTiming>();
-        for (var i = 0; i < layers.Count; i++)
-        {
-            var (name, layer) = layers[i];
-            if (seen.TryGetValue(name, out var io))
-            {
-                rows.Add(Time(name, io.Input, layer.call, inputGradient: i > 0, inPlace: layer is ReLU));
-                continue;
-            }
-            // The decoder runs its last upsampling and convolution as one sub-pixel step, on the output of the layer before.
-            if (layer is not Upsample up || i + 1 >= layers.Count || layers[i + 1].Layer is not Conv2d conv)
-                throw new InvalidOperationException($"The forward pass does not call {name}, nor run it as a sub-pixel step with the next convolution.");
-            rows.Add(Time($"{name}+{layers[i + 1].Name} (sub-pixel)", seen[layers[i - 1].Name].Output,
-                x => SubPixelConvolution.UpsampleThenConvolve(x, up, conv), inputGradient: true, inPlace: false));
-            i++;
-        }
+        var rows = LayerRows(model, seen);
         using (var output = model.forward(batch).detach())
             rows.Add(Time("loss (binary cross-entropy)", output, p => nn.functional.binary_cross_entropy(p, batch), inputGradient: true, inPlace: false));
         using var optimizer = optim.Adam(model.parameters(), lr: configuration.LearningRate, eps: configuration.AdamEpsilon);
@@ -78,6 +62,29 @@ public static class LayerProfile
         {
             input.Dispose();
             output.Dispose();
+        }
+        return rows;
+    }
+
+    /// <summary>A row per layer, in order, each timed on the input <paramref name="seen"/> gives it.</summary>
+    private static List<LayerTiming> LayerRows(RestorationModel model, Dictionary<string, (Tensor Input, Tensor Output)> seen)
+    {
+        var layers = model.Layers.ToList();
+        var rows = new List<LayerTiming>();
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var (name, layer) = layers[i];
+            if (seen.TryGetValue(name, out var io))
+            {
+                rows.Add(Time(name, io.Input, layer.call, inputGradient: i > 0, inPlace: layer is ReLU));
+                continue;
+            }
+            // The decoder runs its last upsampling and convolution as one sub-pixel step, on the output of the layer before.
+            if (layer is not Upsample up || i + 1 >= layers.Count || layers[i + 1].Layer is not Conv2d conv)
+                throw new InvalidOperationException($"The forward pass does not call {name}, nor run it as a sub-pixel step with the next convolution.");
+            rows.Add(Time($"{name}+{layers[i + 1].Name} (sub-pixel)", seen[layers[i - 1].Name].Output,
+                x => SubPixelConvolution.UpsampleThenConvolve(x, up, conv), inputGradient: true, inPlace: false));
+            i++;
         }
         return rows;
     }
