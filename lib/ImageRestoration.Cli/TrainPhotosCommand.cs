@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ImageRestoration.Photos;
+using ImageRestoration.Studies;
 using ImageRestoration.Training;
 
 namespace ImageRestoration.Cli;
@@ -17,25 +19,36 @@ internal static class TrainPhotosCommand
         var outFile = new Option<string>("--out") { Description = "Where to save the model; its record goes beside it as .json.", DefaultValueFactory = _ => "photo-denoiser.bin" };
         var epochs = Program.WholeNumberOption("--epochs", "Passes over the patches.", defaults.Epochs);
         var patches = Program.WholeNumberOption("--patches", "Training patches cut from the pictures.", defaults.Patches);
+        var rate = new Option<double>("--learning-rate") { Description = "Adam's learning rate at the first step.", DefaultValueFactory = _ => defaults.LearningRate };
+        var finalRate = new Option<double>("--final-learning-rate")
+        {
+            Description = "Where the cosine schedule brings the learning rate by the last step.", DefaultValueFactory = _ => defaults.FinalLearningRate,
+        };
         var seed = Program.WholeNumberOption("--seed", "Seed of the patches, the noise and the initial weights.", (int)defaults.Seed);
         var threads = Program.WholeNumberOption("--threads", "CPU threads (0: TorchSharp's default).", 0);
         var force = new Option<bool>("--force") { Description = "Overwrite an existing model file." };
         var command = new Command("train-photos",
             "Train the blind photo denoiser (sigma 5..55 of 255) on the training photographs with the kit's trainer; save the model and a record " +
-            "(command, pictures and their SHA-256, seed, history).") { photos, outFile, epochs, patches, seed, threads, force };
+            "(command, pictures and their SHA-256, seed, history).") { photos, outFile, epochs, patches, rate, finalRate, seed, threads, force };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
+            var settings = defaults with
+            {
+                Epochs = parsed.GetValue(epochs), Patches = parsed.GetValue(patches), Seed = parsed.GetValue(seed),
+                LearningRate = parsed.GetValue(rate), FinalLearningRate = parsed.GetValue(finalRate),
+            };
+            settings.Validate();
             var target = Path.GetFullPath(parsed.GetValue(outFile)!);
             if (File.Exists(target) && !parsed.GetValue(force))
                 throw new IOException($"{target} already exists; add --force to overwrite it.");
             if (parsed.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parsed.GetValue(threads));
-            var settings = defaults with { Epochs = parsed.GetValue(epochs), Patches = parsed.GetValue(patches), Seed = parsed.GetValue(seed) };
             var directory = PhotoSet.Directory(parsed.GetValue(photos));
             var train = PhotoSet.LoadGrey(directory, PhotoSet.Train);
             var test = PhotoSet.LoadGrey(directory, PhotoSet.Test);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             output.WriteLine($"Training the photo denoiser: {settings.Patches} patches of {settings.PatchSize}x{settings.PatchSize} from {train.Count} pictures in {directory}, " +
-                             $"{settings.Epochs} epochs, batch {settings.BatchSize}, sigma {settings.SigmaLow}..{settings.SigmaHigh} of 255, seed {settings.Seed}, " +
+                             $"{settings.Epochs} epochs, batch {settings.BatchSize} ({settings.Steps} steps), {settings.Loss} loss, learning rate {settings.LearningRate} " +
+                             $"to {settings.FinalLearningRate} (cosine), sigma {settings.SigmaLow}..{settings.SigmaHigh} of 255, seed {settings.Seed}, " +
                              $"{TorchSharp.torch.get_num_threads()} threads");
             var progress = new TrainingProgress(output, 1, settings.Epochs, live: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
             var (model, history) = PhotoTraining.Train(train, test, settings, progress, cancellation: interrupt);
@@ -46,13 +59,15 @@ internal static class TrainPhotosCommand
                 {
                     command = "image-restoration train-photos " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
                     settings,
+                    steps = settings.Steps,
                     threads = TorchSharp.torch.get_num_threads(),
                     seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
                     train = PhotoSet.Train.Select(name => new { name, sha256 = Sha256(Path.Combine(directory, name)) }),
                     validation = PhotoSet.Test.Select(name => new { name, sha256 = Sha256(Path.Combine(directory, name)) }),
+                    cpu = RecordedRuns.ThisMachine(),
                     history = history.Epochs,
                 };
-                AtomicFile.WriteAllText(Path.ChangeExtension(target, ".json"), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(Path.ChangeExtension(target, ".json"), JsonSerializer.Serialize(record, RecordOptions));
             }
             foreach (var picture in train.Concat(test)) picture.Dispose();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saved {target} and its record after {clock.Elapsed.TotalMinutes:F1} min."));
@@ -60,6 +75,8 @@ internal static class TrainPhotosCommand
         }));
         return command;
     }
+
+    private static readonly JsonSerializerOptions RecordOptions = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     private static string Sha256(string path)
     {

@@ -17,10 +17,33 @@ public sealed record PhotoTrainingSettings
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Where the cosine schedule brings the learning rate by the last step.</summary>
+    public double FinalLearningRate { get; init; } = 1e-5;
+
+    /// <summary>Mean squared error: the loss PSNR is a function of (the output is input − noise, so it is also the error on the predicted noise).</summary>
+    public TrainingLoss Loss { get; init; } = TrainingLoss.MeanSquaredError;
     public long Seed { get; init; } = 42;
     public double SigmaLow { get; init; } = 5;
     public double SigmaHigh { get; init; } = 55;
     public int ValidationPatches { get; init; } = 128;
+
+    /// <summary>Optimizer steps over the whole run: every epoch takes every patch once, in batches.</summary>
+    public long Steps => (long)Epochs * ((Patches + BatchSize - 1) / BatchSize);
+
+    /// <summary>The learning rate of every step: cosine from <see cref="LearningRate"/> down to <see cref="FinalLearningRate"/>.</summary>
+    public CosineLearningRate Schedule() => new(LearningRate, FinalLearningRate, Steps);
+
+    /// <summary>Refuses settings that cannot train, naming the value, before anything is loaded or printed.</summary>
+    public void Validate()
+    {
+        if (FinalLearningRate <= 0 || FinalLearningRate > LearningRate)
+            throw new ConfigurationException($"final learning rate = {FinalLearningRate}: must be above 0 and at most the learning rate {LearningRate}.");
+        if (Epochs < 1) throw new ConfigurationException($"epochs = {Epochs}: must be at least 1.");
+        if (Patches < 1) throw new ConfigurationException($"patches = {Patches}: must be at least 1.");
+        if (ValidationPatches < 1) throw new ConfigurationException($"validation patches = {ValidationPatches}: must be at least 1.");
+        TrainerConfiguration(0).Validate("photo training");
+    }
 
     /// <summary>The degradation training draws from: a fresh sigma per patch in [low, high] of 255, clipped.</summary>
     public BlindGaussianNoise Noise() => new(SigmaLow / 255, SigmaHigh / 255);
@@ -45,13 +68,17 @@ public static class PhotoTraining
     public static (RestorationModel Model, TrainingHistory History) Train(IReadOnlyList<Tensor> trainPictures, IReadOnlyList<Tensor> validationPictures,
         PhotoTrainingSettings settings, TrainingProgress? progress = null, RestorationModel? start = null, CancellationToken cancellation = default)
     {
+        settings.Validate();
         var configuration = settings.TrainerConfiguration(progress is null ? 0 : 1);
         TorchRuntime.Initialize();
         random.manual_seed(settings.Seed);
         var model = start ?? ModelCatalog.Create(ModelCatalog.Photo);
         using var patches = PatchSampler.Sample(trainPictures, settings.Patches, settings.PatchSize, settings.Seed);
         using var validation = PatchSampler.Sample(validationPictures, settings.ValidationPatches, settings.PatchSize, settings.Seed + 1);
-        using var trainer = new Trainer(model, configuration, settings.Noise()) { Progress = progress };
+        using var trainer = new Trainer(model, configuration, settings.Noise())
+        {
+            Progress = progress, Loss = settings.Loss, Schedule = settings.Schedule(),
+        };
         try
         {
             return (model, trainer.Fit(patches, validation, cancellation));

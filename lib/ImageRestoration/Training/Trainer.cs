@@ -44,6 +44,12 @@ public sealed class Trainer : IDisposable
     /// <summary>Where progress goes; null is silent. Defaults to the console at the configuration's verbosity.</summary>
     public TrainingProgress? Progress { get; set; }
 
+    /// <summary>What <see cref="Step"/> minimises: the presentation's binary cross-entropy unless told.</summary>
+    public TrainingLoss Loss { get; init; } = TrainingLoss.BinaryCrossEntropy;
+
+    /// <summary>A learning rate per optimizer step (counted over the whole run), or null for the configuration's fixed rate.</summary>
+    public CosineLearningRate? Schedule { get; init; }
+
     /// <summary>A folder for TensorBoard scalars (train and validation loss per epoch), or null for none.</summary>
     public string? TensorBoardDirectory { get; set; }
 
@@ -127,12 +133,13 @@ public sealed class Trainer : IDisposable
         return (lossSum, mseSum);
     }
 
-    /// <summary>One optimizer step on the images at positions start..start+length of the order; returns the batch's mean BCE and MSE.</summary>
+    /// <summary>One optimizer step on the images at positions start..start+length of the order; returns the batch's mean loss and MSE.</summary>
     private (float Loss, float Mse) TrainBatch(Tensor images, Tensor order, long start, long length, int batch)
     {
         using var scope = NewDisposeScope();
         var target = images.index_select(0, order.narrow(0, start, length));
         var input = degradation?.Apply(target, generator) ?? target;
+        if (Schedule is { } schedule) SetLearningRate(schedule.At((long)(position.Epoch - 1) * Batches(images.shape[0]) + batch));
         var (output, loss) = Step(input, target, batch + 1);
         var value = loss.item<float>();
         if (!float.IsFinite(value)) throw new TrainingDivergedException(position.Epoch, batch + 1, value);
@@ -142,8 +149,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// One training step, the presentation's compile(optimizer='adam',
-    /// loss='binary_crossentropy') at work: forward, binary cross-entropy
-    /// against the clean pictures, gradients, one Adam update. Returns the
+    /// loss='binary_crossentropy') at work: forward, the <see cref="Loss"/>
+    /// (binary cross-entropy unless told) against the clean pictures,
+    /// gradients, one Adam update. Returns the
     /// output and the loss before the update; <paramref name="batch"/> names
     /// the batch in the error if the output is not finite.
     /// </summary>
@@ -153,11 +161,16 @@ public sealed class Trainer : IDisposable
         var output = model.forward(input);
         // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
         if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(position.Epoch, batch, double.NaN);
-        var loss = nn.functional.binary_cross_entropy(output, target);
+        var loss = TrainingLossFunctions.Of(Loss, output, target);
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
         return (output, loss);
+    }
+
+    private void SetLearningRate(double rate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
     }
 
     private int Batches(long count) => (int)((count + configuration.BatchSize - 1) / configuration.BatchSize);
@@ -181,11 +194,12 @@ public sealed class Trainer : IDisposable
         cancellation.ThrowIfCancellationRequested();
     }
 
-    /// <summary>The validation losses, through the same batched scorer as the evaluation.</summary>
-    private (double Bce, double Mse) ValidationLosses(Tensor inputs, Tensor targets)
+    /// <summary>The validation loss (the same <see cref="Loss"/> as training) and MSE, through the same batched scorer as the evaluation.</summary>
+    private (double Loss, double Mse) ValidationLosses(Tensor inputs, Tensor targets)
     {
         model.eval();
-        return Scorer.Losses(model.forward, inputs, targets);
+        var (bce, mse) = Scorer.Losses(model.forward, inputs, targets);
+        return (Loss == TrainingLoss.MeanSquaredError ? mse : bce, mse);
     }
 
     /// <summary>Records the epoch (history, TensorBoard, progress), moves to the next one and saves the checkpoint.</summary>

@@ -1,0 +1,57 @@
+using ImageRestoration.Training;
+using static TorchSharp.torch;
+
+namespace ImageRestoration.Tests;
+
+/// <summary>How the photo denoiser trains: mean squared error, a cosine learning rate, the same weights from the same seed, bad settings refused first.</summary>
+public sealed class PhotoTrainingTests
+{
+    public PhotoTrainingTests() => TorchRuntime.Initialize();
+
+    private static readonly PhotoTrainingSettings Tiny = new() { Patches = 64, PatchSize = 24, Epochs = 2, BatchSize = 16, ValidationPatches = 16, Seed = 3 };
+
+    [Fact]
+    public void TheCosineRateFallsFromTheStartToTheEndStepByStep()
+    {
+        var schedule = new CosineLearningRate(1e-3, 1e-5, 100);
+        var rates = Enumerable.Range(0, 100).Select(step => schedule.At(step)).ToList();
+
+        Assert.Equal(1e-3, rates[0], 12);
+        Assert.Equal(1e-5, rates[^1], 12);
+        Assert.Equal((1e-3 + 1e-5) / 2, new CosineLearningRate(1e-3, 1e-5, 3).At(1), 12);
+        Assert.All(rates.Zip(rates.Skip(1)), pair => Assert.True(pair.Second < pair.First));
+        Assert.Equal(1e-5, schedule.At(500), 12);
+    }
+
+    [Fact]
+    public void PhotoTrainingMinimisesTheSquaredErrorAndGivesTheSameWeightsForTheSameSeed()
+    {
+        using var picture = PhotoFixtures.Smooth(1, 64, 64);
+        var (first, history) = PhotoTraining.Train([picture], [picture], Tiny);
+        var (second, _) = PhotoTraining.Train([picture], [picture], Tiny);
+        using (first)
+        using (second)
+        {
+            Assert.Equal(8, Tiny.Steps);
+            Assert.All(history.Epochs, epoch => Assert.Equal(epoch.TrainMse, epoch.TrainLoss, 6));
+            Assert.All(history.Epochs, epoch => Assert.Equal(epoch.ValidationMse, epoch.ValidationLoss, 9));
+            Assert.All(first.parameters().Zip(second.parameters()), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>(), "weights differ for the same seed"));
+        }
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "epochs = 0")]
+    [InlineData("--patches", "0", "patches = 0")]
+    [InlineData("--final-learning-rate", "0.01", "final learning rate = 0.01")]
+    public void BadSettingsExitTwoBeforeAnythingIsLoadedOrPrinted(string option, string value, string message)
+    {
+        using var temp = new TempDirectory();
+
+        var (code, output) = CliProcess.Run(["train-photos", option, value, "--out", temp.File("model.bin"), "--photos", temp.File("no-such-folder")]);
+
+        Assert.True(code == 2, output);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("Training", output);
+        Assert.False(File.Exists(temp.File("model.bin")));
+    }
+}
