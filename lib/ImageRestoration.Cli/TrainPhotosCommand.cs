@@ -46,34 +46,42 @@ internal static class TrainPhotosCommand
             var train = PhotoSet.LoadGrey(directory, PhotoSet.Train);
             var test = PhotoSet.LoadGrey(directory, PhotoSet.Test);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            output.WriteLine($"Training the photo denoiser: {settings.Patches} patches of {settings.PatchSize}x{settings.PatchSize} from {train.Count} pictures in {directory}, " +
-                             $"{settings.Epochs} epochs, batch {settings.BatchSize} ({settings.Steps} steps), {settings.Loss} loss, learning rate {settings.LearningRate} " +
-                             $"to {settings.FinalLearningRate} (cosine), sigma {settings.SigmaLow}..{settings.SigmaHigh} of 255, seed {settings.Seed}, " +
-                             $"{TorchSharp.torch.get_num_threads()} threads");
+            output.WriteLine(Announcement(settings, train.Count, directory));
             var progress = new TrainingProgress(output, 1, settings.Epochs, live: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
             var (model, history) = PhotoTraining.Train(train, test, settings, progress, cancellation: interrupt);
             using (model)
             {
                 model.Save(target);
-                var record = new
-                {
-                    command = "image-restoration train-photos " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
-                    settings,
-                    steps = settings.Steps,
-                    threads = TorchSharp.torch.get_num_threads(),
-                    seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                    train = PhotoSet.Train.Select(name => new { name, sha256 = Sha256(Path.Combine(directory, name)) }),
-                    validation = PhotoSet.Test.Select(name => new { name, sha256 = Sha256(Path.Combine(directory, name)) }),
-                    cpu = RecordedRuns.ThisMachine(),
-                    history = history.Epochs,
-                };
-                AtomicFile.WriteAllText(Path.ChangeExtension(target, ".json"), JsonSerializer.Serialize(record, RecordOptions));
+                WriteRecord(Path.ChangeExtension(target, ".json"), settings, directory, clock.Elapsed, history);
             }
             foreach (var picture in train.Concat(test)) picture.Dispose();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saved {target} and its record after {clock.Elapsed.TotalMinutes:F1} min."));
             return 0;
         }));
         return command;
+    }
+
+    private static string Announcement(PhotoTrainingSettings settings, int pictures, string directory) =>
+        $"Training the photo denoiser: {settings.Patches} patches of {settings.PatchSize}x{settings.PatchSize} from {pictures} pictures in {directory}, " +
+        $"{settings.Epochs} epochs, batch {settings.BatchSize} ({settings.Steps} steps), {settings.Loss} loss, learning rate {settings.LearningRate} " +
+        $"to {settings.FinalLearningRate} (cosine), sigma {settings.SigmaLow}..{settings.SigmaHigh} of 255, seed {settings.Seed}, " +
+        $"{TorchSharp.torch.get_num_threads()} threads";
+
+    /// <summary>The model's record: how to make it again (command, settings, pictures with SHA-256) and what it took (seconds, threads, CPU, history).</summary>
+    private static void WriteRecord(string path, PhotoTrainingSettings settings, string directory, TimeSpan elapsed, TrainingHistory history)
+    {
+        var record = new
+        {
+            command = "image-restoration train-photos " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
+            settings,
+            threads = TorchSharp.torch.get_num_threads(),
+            seconds = Math.Round(elapsed.TotalSeconds, 1),
+            train = PhotoSet.Train.Select(name => new { name, sha256 = Sha256(Path.Combine(directory, name)) }),
+            validation = PhotoSet.Test.Select(name => new { name, sha256 = Sha256(Path.Combine(directory, name)) }),
+            cpu = RecordedRuns.ThisMachine(),
+            history = history.Epochs,
+        };
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(record, RecordOptions));
     }
 
     private static readonly JsonSerializerOptions RecordOptions = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
