@@ -13,36 +13,24 @@ namespace ImageRestoration.Cli;
 /// <summary><c>evaluate</c> scores a saved model; <c>study</c> runs one of the evaluation studies.</summary>
 internal static class EvaluateCommand
 {
-    /// <summary>Keys an evaluation may change: which test images and how they are degraded, not the model.</summary>
-    private static readonly string[] EvaluationKeys =
-        ["mode", "noise.kind", "noise.factor", "noise.amount", "noise.clip", "noise.size", "noise.sigma", "testLimit", "dataDirectory", "threads"];
-
     public static Command Create(TextWriter output, TextWriter error, Option<string[]> set, Option<string?> data)
     {
         var run = new Argument<DirectoryInfo>("run-folder") { Description = "A run folder with a trained model (model.bin)." };
         var command = new Command("evaluate",
             "PSNR, SSIM, BCE and MSE of a trained model on the test images, degraded as its configuration says " +
-            $"(change with --set {string.Join(", ", EvaluationKeys)}).") { run, set, data };
+            $"(change with --set {string.Join(", ", AllowedChanges.ForEvaluation)}).") { run, set, data };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var folder = new RunFolder(parsed.GetValue(run)!.FullName);
             folder.VerifyComplete();
-            folder.RequireIdentity(folder.LoadConfiguration());
+            var trained = folder.LoadConfiguration();
+            folder.RequireIdentity(trained);
             var overrides = Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data));
-            var fixedKey = overrides.Select(o => o.Split('=')[0].Trim())
-                .FirstOrDefault(k => !EvaluationKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
-            if (fixedKey is not null)
-                throw new ConfigurationException($"evaluate keeps the trained model: '{fixedKey}' cannot change (only {string.Join(", ", EvaluationKeys)} can).");
-            var configuration = Program.WithAbsoluteData(folder.LoadConfiguration().With(overrides));
-            var unused = overrides.Select(o => o.Split('=')[0].Trim()).FirstOrDefault(k => k.StartsWith("noise.", StringComparison.OrdinalIgnoreCase) &&
-                (configuration.Mode != TrainingMode.Denoising || !configuration.Noise.Uses(k)));
-            if (unused is not null)
-                throw new ConfigurationException(configuration.Mode != TrainingMode.Denoising
-                    ? $"'{unused}' does not apply: the images are evaluated clean (mode clean); add --set mode=denoising to evaluate on degraded ones."
-                    : $"'{unused}' does not apply to noise.kind {configuration.Noise.Create().Name}.");
+            var configuration = ConfigurationFactory.Create(trained, overrides, Environment.CurrentDirectory);
+            AllowedChanges.RequireEvaluation(trained, configuration);
             Experiment.Prepare(configuration);
             var directory = DataLocator.Resolve(configuration.DataDirectory, log: output);
-            TellData(folder, directory, overrides, output, error);
+            TellData(folder, directory, explicitData: configuration.DataDirectory != trained.DataDirectory, output, error);
             using (var test = ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit))
             using (var model = folder.LoadModel())
             {
@@ -63,11 +51,10 @@ internal static class EvaluateCommand
     /// asked for explicitly (--data or dataDirectory), and then said loudly,
     /// on both streams, so its scores are never read as the run's.
     /// </summary>
-    private static void TellData(RunFolder folder, string directory, List<string> overrides, TextWriter output, TextWriter error)
+    private static void TellData(RunFolder folder, string directory, bool explicitData, TextWriter output, TextWriter error)
     {
         var current = DataFingerprint.Of(directory);
-        if (!overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase)))
-            folder.RequireSameData(current);
+        if (!explicitData) folder.RequireSameData(current);
         var pinned = folder.LoadData();
         if (pinned.SameContentAs(current))
         {
@@ -118,8 +105,8 @@ internal static class EvaluateCommand
             { name, config, set, epochs, data };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
-            var configuration = (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration())
-                .With(Program.Overrides(parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data)));
+            var configuration = ConfigurationFactory.Create(parsed.GetValue(config)?.FullName,
+                Program.Overrides(parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data)), Environment.CurrentDirectory);
             var options = new StudyOptions
             {
                 Log = output,
@@ -130,7 +117,7 @@ internal static class EvaluateCommand
             StudyTable table;
             try
             {
-                table = Study.Run(parsed.GetValue(name)!, Program.WithAbsoluteData(configuration), options);
+                table = Study.Run(parsed.GetValue(name)!, configuration, options);
             }
             catch (OperationCanceledException)
             {

@@ -29,9 +29,6 @@ public static class Program
     /// <summary>What an interrupted command exits with: set by the signal that stopped it.</summary>
     private static int interruptedCode = Interrupted;
 
-    /// <summary>Keys a resumed run may change: anything else would make it a different experiment.</summary>
-    private static readonly string[] ResumableKeys = ["epochs", "verbosity", "threads"];
-
     public static int Main(string[] args)
     {
         using var interrupt = new CancellationTokenSource();
@@ -120,7 +117,7 @@ public static class Program
         var data = new Option<string?>("--data")
             { Description = $"Folder with the MNIST-family files (else {DataLocator.EnvironmentVariable}, the cache, a download)." };
         var resume = new Option<DirectoryInfo?>("--resume")
-            { Description = $"Continue the run in this folder from its checkpoint (only {string.Join(", ", ResumableKeys)} may be changed)." };
+            { Description = $"Continue the run in this folder from its checkpoint (only {string.Join(", ", AllowedChanges.ForResume)} may be changed)." };
         var force = new Option<bool>("--force") { Description = "Start over even if the run folder already holds a run." };
 
         var train = new Command("train", "Train a model (clean x->x, or denoising with --set mode=denoising) into its run folder " +
@@ -135,21 +132,13 @@ public static class Program
                 var runFolder = new RunFolder(folder.FullName);
                 if (!File.Exists(runFolder.ConfigurationFile))
                     throw new ConfigurationException($"{runFolder} is not a run folder: {runFolder.ConfigurationFile} is missing.");
-                var fixedKey = overrides.Select(o => o.Split('=')[0].Trim())
-                    .FirstOrDefault(k => !ResumableKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
-                if (fixedKey is not null || parsed.GetValue(config) is not null)
+                if (parsed.GetValue(config) is not null)
                     throw new ConfigurationException(
-                        $"A resumed run keeps its configuration: '{fixedKey ?? "--config"}' cannot change (only {string.Join(", ", ResumableKeys)} can).");
-                var saved = runFolder.LoadConfiguration();
-                var resumed = saved.Clone().With(overrides);
-                if (resumed.Epochs < saved.Epochs)
-                    throw new ConfigurationException(
-                        $"epochs = {resumed.Epochs}: a resumed run can only train longer; {runFolder} was configured for {saved.Epochs} epochs.");
-                Experiment.VerifyResumable(resumed, runFolder);
+                        $"A resumed run keeps its configuration: '--config' cannot change (only {string.Join(", ", AllowedChanges.ForResume)} can).");
+                var resumed = ConfigurationFactory.Create(runFolder.LoadConfiguration(), overrides);
                 return Train(resumed, runFolder, resume: true, output, error, interrupt);
             }
-            var configuration = WithAbsoluteData(
-                (parsed.GetValue(config) is { } file ? ExperimentConfiguration.Load(file.FullName) : new ExperimentConfiguration()).With(overrides));
+            var configuration = ConfigurationFactory.Create(parsed.GetValue(config)?.FullName, overrides, Environment.CurrentDirectory);
             var target = RunFolder.For(configuration);
             if (target.HasRun && !parsed.GetValue(force))
                 throw new ConfigurationException($"{target} already holds a run. Continue it with --resume {target}, " +
@@ -160,7 +149,7 @@ public static class Program
         var summary = new Command("summary", "Print a model's layers, output shapes and parameter count (--set model=NAME).") { set };
         summary.SetAction(parsed => Guarded(error, () =>
         {
-            var configuration = new ExperimentConfiguration().With(parsed.GetValue(set) ?? []);
+            var configuration = ConfigurationFactory.Create(overrides: parsed.GetValue(set) ?? []);
             using var model = Experiment.CreateModel(configuration);
             output.WriteLine(ModelSummary.Of(model));
             return 0;
@@ -196,24 +185,18 @@ public static class Program
         return all;
     }
 
-    /// <summary>A relative data directory made absolute, so the run's saved configuration finds it from anywhere.</summary>
-    internal static ExperimentConfiguration WithAbsoluteData(ExperimentConfiguration configuration)
-    {
-        if (!string.IsNullOrWhiteSpace(configuration.DataDirectory))
-            configuration.DataDirectory = Path.GetFullPath(configuration.DataDirectory);
-        return configuration;
-    }
-
     private static int Train(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter output, TextWriter error, CancellationToken interrupt)
     {
-        output.WriteLine($"{(resume ? "Resuming" : "Training")} {Experiment.RunName(configuration)}: {configuration.Epochs} epochs, " +
+        output.WriteLine($"{(resume ? "Resuming" : "Training")} {RunName.Of(configuration)}: {configuration.Epochs} epochs, " +
                          $"batch {configuration.BatchSize}, model {configuration.Model}; run folder {folder}");
         // Redraw the progress line in place only on a terminal.
         var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs, live);
         try
         {
-            using var result = Experiment.Train(configuration, folder, resume, progress, output, interrupt);
+            using var result = resume
+                ? Experiment.Resume(folder, configuration, progress, output, interrupt)
+                : Experiment.Run(configuration, progress, output, interrupt);
             var last = result.History.Last!;
             output.WriteLine($"Trained on {result.Train.Count} images from {DisplayPath.Of(result.Train.Source)}, validated on {result.Test.Count}.");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

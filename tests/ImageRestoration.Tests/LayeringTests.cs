@@ -78,6 +78,16 @@ public sealed class LayeringTests
         return [.. violations];
     }
 
+    /// <summary>The full names of the top-level types of this assembly that <paramref name="type"/> (and its nested types) use.</summary>
+    public static IReadOnlySet<string> TypesUsedBy(Type type)
+    {
+        using var assembly = AssemblyDefinition.ReadAssembly(type.Assembly.Location);
+        var definition = assembly.MainModule.GetType(type.FullName);
+        return definition.NestedTypes.Prepend(definition).SelectMany(UsedTypes)
+            .Where(used => ReferenceEquals(used.Scope, assembly.MainModule))
+            .Select(used => used.Resolve()).OfType<TypeDefinition>().Select(used => TopLevel(used).FullName).ToHashSet();
+    }
+
     private static string Name(string folder) => folder.Length == 0 ? "(root)" : folder;
 
     private static string Folder(string ns) =>

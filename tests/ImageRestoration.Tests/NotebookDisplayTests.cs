@@ -168,7 +168,7 @@ public sealed partial class NotebookDisplayTests : IDisposable
 
         var html = NotebookDisplay.Html(result);
 
-        Assert.Contains($"<h4 style=\"margin:0 0 6px 0\">{Experiment.RunName(configuration)}</h4>", html);
+        Assert.Contains($"<h4 style=\"margin:0 0 6px 0\">{RunName.Of(configuration)}</h4>", html);
         Assert.Contains("2 epochs on 6 pictures", html);
         Assert.Contains("validation loss 0.2500", html);
         var pictures = Pictures(html);
@@ -228,7 +228,7 @@ public sealed partial class NotebookDisplayTests : IDisposable
         var configuration = new ExperimentConfiguration().With($"dataDirectory={temp.Path}", $"logDirectory={temp.File("runs")}", "epochs=1", "batchSize=4");
         var progress = new RecordingProgress();
         using var result = Experiment.Run(configuration, progress);
-        Assert.Equal([(Experiment.RunName(result.Configuration), 1)], progress.Begun);
+        Assert.Equal([(RunName.Of(result.Configuration), 1)], progress.Begun);
     }
 
     private sealed class RecordingProgress() : TrainingProgress(null, 0, 1, false)

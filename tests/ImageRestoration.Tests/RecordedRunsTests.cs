@@ -28,7 +28,7 @@ public sealed class RecordedRunsTests : IDisposable
         Assert.Equal([TrainingMode.Clean, TrainingMode.Denoising], recorded.Runs.Select(r => r.Configuration.Mode).Order());
         foreach (var run in recorded.Runs)
         {
-            Assert.Equal(Experiment.RunName(run.Configuration), run.Name);
+            Assert.Equal(RunName.Of(run.Configuration), run.Name);
             Assert.True(run.Configuration.IsSameExperimentAs(new ExperimentConfiguration().With(run.Configuration.Mode == TrainingMode.Clean ? "mode=clean" : "mode=denoising")),
                 $"{run.Name} is not the presentation's configuration");
             Assert.Equal(100, run.History.Epochs.Count);
@@ -47,7 +47,7 @@ public sealed class RecordedRunsTests : IDisposable
         {
             var sets = recorded.Provenance.Commands[i].Split(' ').SkipWhile(t => t != "--set").Where(t => t != "--set");
             var configuration = new ExperimentConfiguration().With(sets);
-            Assert.Equal(recorded.Runs[i].Name, Experiment.RunName(configuration));
+            Assert.Equal(recorded.Runs[i].Name, RunName.Of(configuration));
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class RerunTests : IDisposable
     public void AnEditThatChangesResultsTrainsIntoANewFolder(string edit)
     {
         var configuration = new ExperimentConfiguration().With("mode=denoising");
-        var edited = configuration.Clone().With(edit);
+        var edited = configuration.With(edit);
 
         Assert.NotEqual(RunFolder.For(configuration).Path, RunFolder.For(edited).Path);
         // Still readable: the name starts with what the run is.
@@ -48,8 +48,8 @@ public sealed class RerunTests : IDisposable
     public void SettingsThatOnlyChangeHowARunIsShownKeepItsFolder(string edit)
     {
         var configuration = new ExperimentConfiguration();
-        Assert.Equal(RunFolder.For(configuration).Path, RunFolder.For(configuration.Clone().With(edit)).Path);
-        Assert.Matches("^clean-seed42-[0-9a-f]{8}$", Experiment.RunName(configuration));
+        Assert.Equal(RunFolder.For(configuration).Path, RunFolder.For(configuration.With(edit)).Path);
+        Assert.Matches("^clean-seed42-[0-9a-f]{8}$", RunName.Of(configuration));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class RerunTests : IDisposable
         using (Experiment.Run(first)) { }
         var firstHistory = RunFolder.For(first).LoadHistory().ToJson();
 
-        var edited = first.Clone().With("epochs=3");
+        var edited = first.With("epochs=3");
         using (var second = Experiment.Run(edited))
             Assert.Equal(3, second.History.Epochs.Count);
 
@@ -122,7 +122,7 @@ public sealed class RerunTests : IDisposable
         var keys = configuration.Keys().Select(k => k.Name).ToList();
         Assert.Contains("earlyStopping.patience", keys);
         Assert.Contains("earlyStopping.minDelta", keys);
-        var error = Assert.Throws<ConfigurationException>(() => configuration.Clone().With("earlyStopping.patience=-1"));
+        var error = Assert.Throws<ConfigurationException>(() => configuration.With("earlyStopping.patience=-1"));
         Assert.Contains("earlyStopping.patience = -1", error.Message);
     }
 
@@ -174,9 +174,9 @@ public sealed class RerunTests : IDisposable
         Assert.StartsWith("test-wider-clean-seed42-", Path.GetFileName(result.RunFolder.Path));
         Assert.True(File.Exists(result.RunFolder.ModelFile));
         // A different definition under the same name is a different run.
-        var before = Experiment.RunName(configuration);
+        var before = RunName.Of(configuration);
         ModelCatalog.Register("test-wider", () => new WiderBottleneck(16));
-        Assert.NotEqual(before, Experiment.RunName(configuration));
+        Assert.NotEqual(before, RunName.Of(configuration));
     }
 
     [Fact]

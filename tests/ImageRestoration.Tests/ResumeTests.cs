@@ -42,7 +42,7 @@ public sealed class ResumeTests(MnistFixture mnist) : IDisposable
             Assert.Equal(new TrainingPosition(1, 1, trainer.Position.LossSum, trainer.Position.MseSum, trainer.Position.Seconds), trainer.Position);
         }
         // Resume in a new model and trainer; stop at the end of epoch 2.
-        using (var model = Experiment.CreateModel(Configuration.Clone().With("seed=999")))
+        using (var model = Experiment.CreateModel(Configuration.With("seed=999")))
         using (var trainer = NewTrainer(model, checkpoint))
         using (var stop = new CancellationTokenSource())
         {

@@ -32,7 +32,7 @@ public static class LayerProfile
     /// <summary>The seed model's layers in order, then the loss, the optimizer and the whole step, on <paramref name="batch"/>.</summary>
     public static IReadOnlyList<LayerTiming> Measure(Tensor batch)
     {
-        var configuration = new ExperimentConfiguration().With("verbosity=0");
+        var configuration = new ExperimentConfiguration { Verbosity = 0 };
         using var model = Experiment.CreateModel(configuration);
         using var trainer = new Trainer(model, configuration);
         // Untimed steps first: oneDNN picks and caches its kernels, and the thread pool wakes up at this thread count.

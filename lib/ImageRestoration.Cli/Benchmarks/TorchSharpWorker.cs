@@ -38,7 +38,7 @@ public static class TorchSharpWorker
 
     private static TrainedModel Train(Tensor images, Tensor validation, int epochs, int threads, List<double>? memory = null)
     {
-        var configuration = new ExperimentConfiguration().With("verbosity=0", $"epochs={epochs}", $"threads={threads}");
+        var configuration = new ExperimentConfiguration { Verbosity = 0, Epochs = epochs, Threads = threads };
         var model = Experiment.CreateModel(configuration);
         using var trainer = new Trainer(model, configuration)
         {

@@ -94,7 +94,7 @@ public static class DigitGrid
     /// <summary>
     /// The presentation's denoising figure for a trained run: its first
     /// pictures as the training validated them (the noisy inputs, see
-    /// <see cref="ExperimentConfiguration.ValidationInputs(Tensor, Degradation?)"/>),
+    /// <see cref="ValidationInputs.Of(ExperimentConfiguration, Tensor, Degradation?)"/>),
     /// what the model makes of them, and the originals.
     /// </summary>
     public static DigitGridFigure Denoising(ExperimentResult run, string? title = DenoisingTitle) =>
@@ -119,7 +119,7 @@ public static class DigitGrid
     private static DigitGridFigure Restorations(ExperimentResult run, string? title, (string Input, string Output) rowTitles)
     {
         var configuration = run.Configuration;
-        using var degraded = configuration.ValidationInputs(run.Test.Images, configuration.Noise.Create());
+        using var degraded = ValidationInputs.Of(configuration, run.Test.Images, configuration.Noise.Create());
         return Restorations(run.Model, degraded, run.Test.Images, run.Test.Labels, configuration.PicturesShown, title, rowTitles);
     }
 

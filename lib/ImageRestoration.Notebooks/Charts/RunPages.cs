@@ -18,7 +18,7 @@ public static class RunPages
     /// <summary>Writes the page and the picture and returns their paths.</summary>
     public static IReadOnlyList<string> Save(ExperimentResult result) =>
     [
-        ChartHtml.Save(LossChart.Of(result.History, Experiment.RunName(result.Configuration)), result.RunFolder.File(LossPage), title: "Loss per epoch"),
+        ChartHtml.Save(LossChart.Of(result.History, RunName.Of(result.Configuration)), result.RunFolder.File(LossPage), title: "Loss per epoch"),
         Digits(result).Save(result.RunFolder.File(DigitsPicture)),
     ];
 

@@ -85,7 +85,7 @@ public static class Figures
 
     /// <summary>
     /// Scores a trained model on the test pictures as the trainer validated
-    /// them (<see cref="ExperimentConfiguration.ValidationInputs(Tensor)"/>):
+    /// them (<see cref="ValidationInputs.Of(ExperimentConfiguration, Tensor)"/>):
     /// degraded for a denoising run, the pictures themselves for a clean run. The mean-image MSE is a baseline: the
     /// error of drawing the training set's average picture for every input.
     /// </summary>
@@ -93,7 +93,7 @@ public static class Figures
     {
         using var scope = NewDisposeScope();
         var test = result.Test.Images;
-        var inputs = result.Configuration.ValidationInputs(test);
+        var inputs = ValidationInputs.Of(result.Configuration, test);
         var input = Evaluator.Score(new NoRestoration(), inputs, test);
         var output = Evaluator.Score(new ModelRestorer(run, result.Model), inputs, test);
         var meanImage = result.Train.Images.mean([0], keepdim: true);
@@ -163,8 +163,8 @@ public static class Figures
     public static CapacityComparison CompareCapacity(ExperimentConfiguration configuration, string bigger, Func<ExperimentConfiguration, TrainingProgress>? progress = null,
         TextWriter? log = null)
     {
-        var seedConfiguration = configuration.With("model=" + ModelCatalog.Seed);
-        var biggerConfiguration = configuration.With("model=" + bigger);
+        var seedConfiguration = configuration with { Model = ModelCatalog.Seed };
+        var biggerConfiguration = configuration with { Model = bigger };
         using var seed = Experiment.LoadOrRun(seedConfiguration, progress?.Invoke(seedConfiguration), log);
         using var big = Experiment.LoadOrRun(biggerConfiguration, progress?.Invoke(biggerConfiguration), log);
         var budget = $"{configuration.Epochs} epochs on {seed.Train.Count:N0} pictures";

@@ -70,8 +70,8 @@ public static partial class FileDisplay
                 Write(ChartImage.Png(StudyChart.Of(table)), "study chart");
                 break;
             case ExperimentResult result:
-                Console.WriteLine($"{Experiment.RunName(result.Configuration)}: run folder {result.RunFolder}");
-                if (result.History.Epochs.Count > 0) Write(ChartImage.Png(LossChart.Of(result.History, Experiment.RunName(result.Configuration))), "loss chart");
+                Console.WriteLine($"{RunName.Of(result.Configuration)}: run folder {result.RunFolder}");
+                if (result.History.Epochs.Count > 0) Write(ChartImage.Png(LossChart.Of(result.History, RunName.Of(result.Configuration))), "loss chart");
                 Write(RunPages.Digits(result).Png(), "digit grid");
                 break;
             case HtmlText html: Console.WriteLine(TableText(html.Html)); break;

@@ -103,11 +103,11 @@ public static class NotebookDisplay
     private static string Card(ExperimentResult result)
     {
         var html = new StringBuilder("<div class=\"image-restoration-card\" style=\"border:1px solid #ccc;padding:8px;max-width:100%\">");
-        html.Append($"<h4 style=\"margin:0 0 6px 0\">{WebUtility.HtmlEncode(Experiment.RunName(result.Configuration))}</h4>");
+        html.Append($"<h4 style=\"margin:0 0 6px 0\">{WebUtility.HtmlEncode(RunName.Of(result.Configuration))}</h4>");
         if (result.History.Last is { } last)
             html.Append(Invariant($"<p style=\"margin:0 0 6px 0\">{last.Epoch} epochs on {result.Train.Count:N0} pictures, {result.History.Epochs.Average(e => e.Seconds):F1} s per epoch; "))
                 .Append(Invariant($"final loss {last.TrainLoss:F4}, validation loss {last.ValidationLoss:F4}; run folder <code>{WebUtility.HtmlEncode(result.RunFolder.Path)}</code></p>"));
-        if (result.History.Epochs.Count > 0) html.Append(ChartHtml.NotebookOutput(LossChart.Of(result.History, Experiment.RunName(result.Configuration))));
+        if (result.History.Epochs.Count > 0) html.Append(ChartHtml.NotebookOutput(LossChart.Of(result.History, RunName.Of(result.Configuration))));
         html.Append(RunPages.Digits(result).ToHtml()).Append("</div>");
         return html.ToString();
     }

@@ -138,7 +138,7 @@ public sealed class NotebookProfile
     /// </summary>
     public static TrainingProgress Progress(ExperimentConfiguration configuration, TextWriter? output = null) =>
         configuration.Verbosity > 0 && InteractiveKernel.IsRunningACell
-            ? new LiveTrainingProgress(configuration.Epochs, Experiment.RunName(configuration), output ?? Console.Out)
+            ? new LiveTrainingProgress(configuration.Epochs, RunName.Of(configuration), output ?? Console.Out)
             : new TrainingProgress(output ?? Console.Out, configuration.Verbosity, configuration.Epochs, live: false);
 
     public override string ToString() =>

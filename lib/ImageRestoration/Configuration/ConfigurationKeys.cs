@@ -2,13 +2,14 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ImageRestoration.Configuration;
 
 /// <summary>A dotted configuration key with its current value and what it means.</summary>
 public sealed record ConfigurationKey(string Name, string Type, string Value, string Description);
 
-/// <summary>Reads and writes configuration values by dotted key (<c>noise.factor</c>), by reflection over the settings classes.</summary>
+/// <summary>Configuration values by dotted key (<c>noise.factor</c>): listed by reflection over the settings records, and turned into JSON for <see cref="ConfigurationFactory"/>.</summary>
 internal static class ConfigurationKeys
 {
     public static IReadOnlyList<ConfigurationKey> Of(object settings, string prefix = "")
@@ -27,45 +28,50 @@ internal static class ConfigurationKeys
         return keys;
     }
 
-    public static void Set(object settings, string key, string text)
+    /// <summary>
+    /// The JSON path and value of the override <c>key=text</c> (the key in any
+    /// case), or null with the reason added to <paramref name="errors"/>.
+    /// </summary>
+    public static (string[] Path, JsonNode? Value)? ToJson(string key, string text, List<string> errors)
     {
+        var type = typeof(ExperimentConfiguration);
         var parts = key.Split('.');
-        var target = settings;
+        var path = new string[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
-            var property = Properties(target.GetType())
-                .FirstOrDefault(p => string.Equals(p.Name, parts[i], StringComparison.OrdinalIgnoreCase));
-            var isLast = i == parts.Length - 1;
-            if (property is null || IsSection(property.PropertyType) == isLast)
-                throw new ConfigurationException(
-                    $"Unknown configuration key '{key}'. Known keys: {string.Join(", ", Of(settings).Select(k => k.Name))}.");
-            if (!isLast)
+            var property = Properties(type).FirstOrDefault(p => string.Equals(p.Name, parts[i], StringComparison.OrdinalIgnoreCase));
+            if (property is null || IsSection(property.PropertyType) == (i == parts.Length - 1))
             {
-                target = property.GetValue(target)!;
-                continue;
+                errors.Add($"Unknown configuration key '{key}'. Known keys: {string.Join(", ", Of(new ExperimentConfiguration()).Select(k => k.Name))}.");
+                return null;
             }
-            property.SetValue(target, Parse(key, text, property.PropertyType));
+            path[i] = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            type = property.PropertyType;
         }
+        if (Parse(text, type) is (true, var value)) return (path, value);
+        errors.Add($"{key} = '{text}': not a valid {TypeName(type)}.");
+        return null;
     }
 
     public static string EnumName(Enum value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
-    private static object? Parse(string key, string text, Type type)
+    private static (bool Ok, JsonNode? Value) Parse(string text, Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (underlying == typeof(string)) return text.Length == 0 ? null : text;
-        if (underlying == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)) return i;
-        if (underlying == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return l;
-        if (underlying == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
-        if (underlying == typeof(bool) && bool.TryParse(text, out var b)) return b;
+        if (underlying == typeof(string)) return (true, text.Length == 0 ? null : JsonValue.Create(text));
+        if (underlying == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)) return (true, JsonValue.Create(i));
+        if (underlying == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return (true, JsonValue.Create(l));
+        if (underlying == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+            return (true, JsonValue.Create(d));
+        if (underlying == typeof(bool) && bool.TryParse(text, out var b)) return (true, JsonValue.Create(b));
         if (underlying.IsEnum)
         {
             var match = Enum.GetValues(underlying).Cast<Enum>().FirstOrDefault(v =>
                 string.Equals(EnumName(v), text, StringComparison.OrdinalIgnoreCase) ||
                 string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase));
-            if (match is not null) return match;
+            if (match is not null) return (true, JsonValue.Create(EnumName(match)));
         }
-        throw new ConfigurationException($"{key} = '{text}': not a valid {TypeName(type)}.");
+        return (false, null);
     }
 
     private static string TypeName(Type type)

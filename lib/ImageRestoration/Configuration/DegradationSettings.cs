@@ -4,25 +4,25 @@ using ImageRestoration.Degradations;
 namespace ImageRestoration.Configuration;
 
 /// <summary>Which degradation a denoising experiment applies, and how strongly.</summary>
-public sealed class DegradationSettings
+public sealed record DegradationSettings
 {
     [Description("gaussian, salt-and-pepper, mask (missing pixels), square-mask (a lost square: inpainting) or blur.")]
-    public DegradationKind Kind { get; set; } = DegradationKind.Gaussian;
+    public DegradationKind Kind { get; init; } = DegradationKind.Gaussian;
 
     [Description("Gaussian noise: standard deviation added (the presentation's noise_factor).")]
-    public double Factor { get; set; } = 0.5;
+    public double Factor { get; init; } = 0.5;
 
     [Description("Salt-and-pepper or mask: fraction of pixels affected.")]
-    public double Amount { get; set; } = 0.2;
+    public double Amount { get; init; } = 0.2;
 
     [Description("Gaussian noise: true clips into [0,1], false rescales each image into [0,1].")]
-    public bool Clip { get; set; } = true;
+    public bool Clip { get; init; } = true;
 
     [Description("Square mask: the lost square's side in pixels.")]
-    public int Size { get; set; } = 8;
+    public int Size { get; init; } = 8;
 
     [Description("Blur: the Gaussian blur's standard deviation in pixels.")]
-    public double Sigma { get; set; } = 1.5;
+    public double Sigma { get; init; } = 1.5;
 
     public Degradation Create() => Kind switch
     {
@@ -32,17 +32,6 @@ public sealed class DegradationSettings
         DegradationKind.SquareMask => new SquareMask(Size),
         DegradationKind.Blur => new Blur(Sigma),
         _ => throw new ConfigurationException($"noise.kind = {Kind}: unknown degradation."),
-    };
-
-    /// <summary>True when the <c>noise.*</c> key <paramref name="key"/> changes what <see cref="Create"/> makes for this kind.</summary>
-    public bool Uses(string key) => key.ToLowerInvariant() switch
-    {
-        "noise.kind" => true,
-        "noise.factor" or "noise.clip" => Kind == DegradationKind.Gaussian,
-        "noise.amount" => Kind is DegradationKind.SaltAndPepper or DegradationKind.Mask,
-        "noise.size" => Kind == DegradationKind.SquareMask,
-        "noise.sigma" => Kind == DegradationKind.Blur,
-        _ => false,
     };
 
     internal void Validate(Action<bool, string, object?, string> check)

@@ -9,13 +9,13 @@ namespace ImageRestoration.Configuration;
 /// by at least <see cref="MinDelta"/> for <see cref="Patience"/> epochs in a
 /// row. Off by default (patience 0), so the presentation's 100 epochs run in full.
 /// </summary>
-public sealed class EarlyStoppingSettings : IJsonOnDeserialized
+public sealed record EarlyStoppingSettings : IJsonOnDeserialized
 {
     [Description("Stop after this many epochs without a validation-loss improvement (Keras's patience); 0 never stops early.")]
-    public int Patience { get; set; }
+    public int Patience { get; init; }
 
     [Description("The smallest fall in validation loss that counts as an improvement (Keras's min_delta).")]
-    public double MinDelta { get; set; }
+    public double MinDelta { get; init; }
 
     /// <summary>
     /// On when <see cref="Patience"/> is positive. Written into configuration

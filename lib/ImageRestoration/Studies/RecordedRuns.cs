@@ -87,14 +87,13 @@ public sealed class RecordedRuns
             folder.VerifyComplete();
             var configuration = folder.LoadConfiguration();
             var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder.Path));
-            if (name != Experiment.RunName(configuration))
-                throw new InvalidDataException($"{folder} is named {name}, but its configuration makes {Experiment.RunName(configuration)}.");
+            if (name != RunName.Of(configuration))
+                throw new InvalidDataException($"{folder} is named {name}, but its configuration makes {RunName.Of(configuration)}.");
             // The data folder is part of the hash, and a machine's folder: record runs that found their data through IMAGE_RESTORATION_DATA.
             if (configuration.DataDirectory is not null)
                 throw new ConfigurationException($"{folder} names its data folder in its configuration (dataDirectory); " +
                                                  $"record runs trained with {DataLocator.EnvironmentVariable} instead.");
-            configuration.LogDirectory = "runs";
-            runs.Add((new RecordedRun(name, configuration, folder.LoadHistory()),
+            runs.Add((new RecordedRun(name, configuration with { LogDirectory = "runs" }, folder.LoadHistory()),
                 DataFingerprint.FromJson(File.ReadAllText(folder.DataFile), folder.DataFile)));
         }
         var finished = folders.Max(f => File.GetLastWriteTimeUtc(f.CompletionFile));
@@ -133,8 +132,8 @@ public sealed class RecordedRuns
     {
         var name = Path.GetFileName(folder);
         var configuration = ExperimentConfiguration.Load(Path.Combine(folder, "configuration.json"));
-        if (Experiment.RunName(configuration) != name)
-            throw new InvalidDataException($"{DisplayPath.Of(folder)}: its configuration hashes to {Experiment.RunName(configuration)}, not to its name; " +
+        if (RunName.Of(configuration) != name)
+            throw new InvalidDataException($"{DisplayPath.Of(folder)}: its configuration hashes to {RunName.Of(configuration)}, not to its name; " +
                                            "the recorded files were changed after they were recorded.");
         var historyFile = Path.Combine(folder, "history.json");
         if (!File.Exists(historyFile)) throw new InvalidDataException($"{DisplayPath.Of(folder)}: history.json is missing.");

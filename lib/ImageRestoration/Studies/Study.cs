@@ -54,7 +54,7 @@ public sealed record StudyOptions
 /// and noise the defaults. Every model is trained through
 /// <see cref="Experiment"/>, so each lands in its usual run folder under the
 /// log directory and a later study (or notebook) reuses it. Test images are
-/// degraded by <see cref="ExperimentConfiguration.ValidationInputs(Tensor, Degradation?)"/>,
+/// degraded by <see cref="ValidationInputs.Of(ExperimentConfiguration, Tensor, Degradation?)"/>,
 /// exactly as the trainer's validation inputs, and every restorer is scored
 /// on those same images.
 /// <code>
@@ -93,20 +93,20 @@ public static class Study
     {
         options ??= new StudyOptions();
         var clock = Stopwatch.StartNew();
-        var noisyConfiguration = configuration.With("mode=denoising");
+        var noisyConfiguration = configuration with { Mode = TrainingMode.Denoising };
         var degradation = noisyConfiguration.Noise.Create();
         var rows = new List<StudyRow>();
         int trainCount, testCount;
         using (var noisy = Train(noisyConfiguration, options))
         {
             (trainCount, testCount) = (noisy.Train.Count, noisy.Test.Count);
-            using var degraded = configuration.ValidationInputs(noisy.Test.Images, degradation);
+            using var degraded = ValidationInputs.Of(configuration, noisy.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, noisy.Test.Images, degradation.Name, options));
             rows.Add(ScoreModel(noisy, degraded, degradation.Name, options));
         }
-        using (var clean = Train(configuration.With("mode=clean"), options))
+        using (var clean = Train(configuration with { Mode = TrainingMode.Clean }, options))
         {
-            using var degraded = configuration.ValidationInputs(clean.Test.Images, degradation);
+            using var degraded = ValidationInputs.Of(configuration, clean.Test.Images, degradation);
             rows.Insert(rows.Count - 1, ScoreModel(clean, degraded, degradation.Name, options));
             // The presentation's own use: the clean-trained model on clean pictures (its validation loss).
             rows.Add(ScoreModel(clean, clean.Test.Images, "none", options));
@@ -122,15 +122,14 @@ public static class Study
         options ??= new StudyOptions();
         if (options.NoiseLevels.Count == 0) throw new ArgumentException("The noise sweep needs at least one noise level.", nameof(options));
         var clock = Stopwatch.StartNew();
-        var trainedConfiguration = configuration.With("mode=denoising", "noise.kind=gaussian");
+        var trainedConfiguration = configuration with { Mode = TrainingMode.Denoising, Noise = configuration.Noise with { Kind = DegradationKind.Gaussian } };
         var rows = new List<StudyRow>();
         using var result = Train(trainedConfiguration, options);
         foreach (var level in options.NoiseLevels)
         {
-            var levelSettings = trainedConfiguration.With(FormattableString.Invariant($"noise.factor={level}")).Noise;
-            var degradation = levelSettings.Create();
+            var degradation = (trainedConfiguration.Noise with { Factor = level }).Create();
             options.Log?.WriteLine($"Scoring at {degradation.Name}");
-            using var degraded = configuration.ValidationInputs(result.Test.Images, degradation);
+            using var degraded = ValidationInputs.Of(configuration, result.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options).Select(r => r with { NoiseLevel = level }));
             rows.Add(ScoreModel(result, degraded, degradation.Name, options) with { NoiseLevel = level });
         }
@@ -154,7 +153,7 @@ public static class Study
             var degradation = trainedConfiguration.Noise.Create();
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
-            using var degraded = configuration.ValidationInputs(result.Test.Images, degradation);
+            using var degraded = ValidationInputs.Of(configuration, result.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options));
             rows.Add(ScoreModel(result, degraded, degradation.Name, options));
         }
@@ -173,12 +172,12 @@ public static class Study
         string degradationName = "";
         foreach (var model in options.Models)
         {
-            var trainedConfiguration = configuration.With("mode=denoising", "model=" + model);
+            var trainedConfiguration = configuration with { Mode = TrainingMode.Denoising, Model = model };
             var degradation = trainedConfiguration.Noise.Create();
             degradationName = degradation.Name;
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
-            using var degraded = configuration.ValidationInputs(result.Test.Images, degradation);
+            using var degraded = ValidationInputs.Of(configuration, result.Test.Images, degradation);
             if (rows.Count == 0) rows.Add(StudyRow.From(new NoRestoration(), degradation.Name,
                 Evaluator.Score(new NoRestoration(), degraded, result.Test.Images, options.EvaluationBatchSize)));
             // As many training images as test images, degraded with other draws than the test's.
@@ -200,11 +199,11 @@ public static class Study
 
     /// <summary>The configuration of the degradation study's model for <paramref name="kind"/>: denoising on that degradation, at its configured strength.</summary>
     public static ExperimentConfiguration TrainedOn(ExperimentConfiguration configuration, DegradationKind kind) =>
-        configuration.With("mode=denoising", "noise.kind=" + ConfigurationKeys.EnumName(kind));
+        configuration with { Mode = TrainingMode.Denoising, Noise = configuration.Noise with { Kind = kind } };
 
     private static ExperimentResult Train(ExperimentConfiguration configuration, StudyOptions options)
     {
-        options.Log?.WriteLine($"{(options.ReuseFinishedRuns ? "Training (or reusing)" : "Training")} {Experiment.RunName(configuration)}: " +
+        options.Log?.WriteLine($"{(options.ReuseFinishedRuns ? "Training (or reusing)" : "Training")} {RunName.Of(configuration)}: " +
                                $"{configuration.Epochs} epochs");
         return options.ReuseFinishedRuns
             ? Experiment.LoadOrRun(configuration, options.Progress, options.Log, options.Cancellation)
@@ -249,7 +248,7 @@ public static class Study
             Study = study,
             Title = title,
             Description = description,
-            Configuration = configuration.Clone(),
+            Configuration = configuration,
             TrainImages = images.Train,
             TestImages = images.Test,
             Seconds = clock.Elapsed.TotalSeconds,

@@ -39,7 +39,7 @@ public static class Checkpoint
     private const string SealPrefix = "sha256:";
     private const int HashLength = 64;
 
-    /// <summary>Saves a checkpoint of the run <paramref name="run"/> (see <see cref="Experiment.RunIdentity"/>).</summary>
+    /// <summary>Saves a checkpoint of the run <paramref name="run"/> (see <see cref="RunName.Identity"/>).</summary>
     public static void Save(string path, RestorationModel model, Adam optimizer, Generator generator,
         TrainingHistory history, TrainingPosition position, Tensor? order = null, string? run = null) =>
         AtomicFile.Write(path, temporary => Write(temporary, model, optimizer, generator, history, position, order, run));

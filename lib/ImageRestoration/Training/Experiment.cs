@@ -28,29 +28,6 @@ public sealed class ExperimentResult(ExperimentConfiguration configuration, Rest
 /// <summary>One call from configuration to trained model: the same path for the command line, the notebooks and the tests.</summary>
 public static class Experiment
 {
-    /// <summary>
-    /// A readable name (model, mode, degradation, seed) and the configuration's
-    /// <see cref="ExperimentConfiguration.Fingerprint"/>, as in <c>clean-seed42-1a2b3c4d</c>:
-    /// rerunning one configuration finds its own folder again, and a run with any
-    /// setting changed that changes results (epochs, learning rate, batch size...)
-    /// gets a folder of its own instead of overwriting another.
-    /// </summary>
-    public static string RunName(ExperimentConfiguration configuration) =>
-        (configuration.Model == ModelCatalog.Seed ? "" : configuration.Model.ToLowerInvariant() + "-") +
-        (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
-        $"-seed{configuration.Seed}-{configuration.Fingerprint()}";
-
-    /// <summary>
-    /// What every checkpoint of one run carries to name it: the run name with
-    /// the epoch count left out, since a resumed run may be given more epochs.
-    /// </summary>
-    public static string RunIdentity(ExperimentConfiguration configuration)
-    {
-        var identity = configuration.Clone();
-        identity.Epochs = 1;
-        return RunName(identity);
-    }
-
     /// <summary>Loads the data the configuration names, or downloads it (see <see cref="DataLocator"/>).</summary>
     public static (ImageDataset Train, ImageDataset Test) LoadData(ExperimentConfiguration configuration, TextWriter? log = null) =>
         LoadData(configuration, DataLocator.Resolve(configuration.DataDirectory, log: log));
@@ -84,15 +61,33 @@ public static class Experiment
     /// <summary>A fresh model of the configured kind, its weights drawn from the configuration's seed.</summary>
     public static RestorationModel CreateModel(ExperimentConfiguration configuration)
     {
-        Prepare(configuration);
+        Prepare(ConfigurationFactory.Require(configuration));
         return SeededModel(configuration);
     }
 
-    /// <summary>Loads the data, builds the model, trains it as configured and saves its run folder.</summary>
+    /// <summary>Loads the data, builds the model, trains it as configured and saves its run folder (<see cref="RunFolder.For"/>).</summary>
     /// <remarks>An earlier run in the same folder is moved aside once the data checks out (see <see cref="RunFolder.PrepareForTraining"/>).</remarks>
     public static ExperimentResult Run(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null,
-        CancellationToken cancellation = default) =>
-        Train(configuration, RunFolder.For(configuration), resume: false, progress, log, cancellation);
+        CancellationToken cancellation = default)
+    {
+        ConfigurationFactory.Require(configuration);
+        return Train(configuration, RunFolder.For(configuration), resume: false, progress, log, cancellation);
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="folder"/> from its checkpoint, with
+    /// its saved configuration changed only as <see cref="AllowedChanges.RequireResume"/> allows
+    /// (<paramref name="configuration"/>: more epochs, another verbosity or thread count).
+    /// </summary>
+    public static ExperimentResult Resume(RunFolder folder, ExperimentConfiguration configuration, TrainingProgress? progress = null,
+        TextWriter? log = null, CancellationToken cancellation = default)
+    {
+        ConfigurationFactory.Require(configuration);
+        if (!File.Exists(folder.ConfigurationFile))
+            throw new ConfigurationException($"{folder} is not a run folder: {folder.ConfigurationFile} is missing.");
+        AllowedChanges.RequireResume(folder.LoadConfiguration(), configuration, folder.ToString());
+        return Train(configuration, folder, resume: true, progress, log, cancellation);
+    }
 
     /// <summary>
     /// Trains into <paramref name="folder"/>: from the start, or with
@@ -103,10 +98,9 @@ public static class Experiment
     /// into a folder (<see cref="RunLock"/>), and every check that can refuse
     /// a resume runs before anything in the folder changes.
     /// </summary>
-    public static ExperimentResult Train(ExperimentConfiguration configuration, RunFolder folder, bool resume,
-        TrainingProgress? progress = null, TextWriter? log = null, CancellationToken cancellation = default)
+    private static ExperimentResult Train(ExperimentConfiguration configuration, RunFolder folder, bool resume,
+        TrainingProgress? progress, TextWriter? log, CancellationToken cancellation)
     {
-        configuration.Validate();
         if (resume && !File.Exists(folder.CheckpointFile))
             throw new FileNotFoundException($"{folder} holds no checkpoint to resume from ({folder.CheckpointFile}).", folder.CheckpointFile);
         using var writer = RunLock.Acquire(folder);
@@ -145,7 +139,7 @@ public static class Experiment
     /// Refuses to resume a folder that is not whole: a finished run whose
     /// sealed files changed, or a configuration that names another run.
     /// </summary>
-    public static void VerifyResumable(ExperimentConfiguration configuration, RunFolder folder)
+    private static void VerifyResumable(ExperimentConfiguration configuration, RunFolder folder)
     {
         if (folder.IsComplete) folder.VerifyComplete();
         folder.RequireIdentity(configuration);
@@ -155,7 +149,7 @@ public static class Experiment
     private static TrainingHistory Fit(ExperimentConfiguration configuration, RestorationModel model, ImageDataset train, ImageDataset test,
         RunFolder folder, bool resume, TrainingProgress? progress, TextWriter? log, CancellationToken cancellation)
     {
-        using var trainer = new Trainer(model, configuration, configuration.TrainingDegradation())
+        using var trainer = new Trainer(model, configuration, ValidationInputs.TrainingDegradation(configuration))
         {
             Progress = progress,
             TensorBoardDirectory = folder.TensorBoardDirectory,
@@ -170,7 +164,7 @@ public static class Experiment
             log?.WriteLine($"Resuming {folder} at epoch {trainer.Position.Epoch}, batch {trainer.Position.NextBatch + 1}.");
         }
         folder.SaveConfiguration(configuration);
-        progress?.Begin(RunName(configuration), configuration.Epochs, trainer.History);
+        progress?.Begin(RunName.Of(configuration), configuration.Epochs, trainer.History);
         // The history is saved after each epoch's checkpoint; an interrupted epoch adds nothing to it.
         var history = trainer.Fit(train.Images, test.Images, cancellation);
         folder.SaveHistory(history);
@@ -192,9 +186,9 @@ public static class Experiment
     public static ExperimentResult LoadOrRun(ExperimentConfiguration configuration, TrainingProgress? progress = null, TextWriter? log = null,
         CancellationToken cancellation = default)
     {
-        configuration.Validate();
+        ConfigurationFactory.Require(configuration);
         var folder = RunFolder.For(configuration);
-        if (!folder.HasRun) return Run(configuration, progress, log, cancellation);
+        if (!folder.HasRun) return Train(configuration, folder, resume: false, progress, log, cancellation);
         if (folder.IsComplete) folder.VerifyComplete();
         var same = File.Exists(folder.ConfigurationFile) && folder.LoadConfiguration().IsSameExperimentAs(configuration);
         if (!folder.IsComplete)
@@ -203,7 +197,7 @@ public static class Experiment
             log?.WriteLine($"Resuming the unfinished run in {folder}");
             return Train(configuration, folder, resume: true, progress, log, cancellation);
         }
-        if (!same) return Run(configuration, progress, log, cancellation);
+        if (!same) return Train(configuration, folder, resume: false, progress, log, cancellation);
         Prepare(configuration);
         var directory = DataLocator.Resolve(configuration.DataDirectory, log: log);
         folder.RequireSameData(DataFingerprint.Of(directory));
@@ -232,11 +226,11 @@ public static class Experiment
 
     /// <summary>
     /// Scores a model on the test images degraded as its training validated
-    /// them (<see cref="ExperimentConfiguration.ValidationInputs(Tensor)"/>).
+    /// them (<see cref="ValidationInputs.Of(ExperimentConfiguration, Tensor)"/>).
     /// </summary>
     public static RestorationScore Score(ExperimentConfiguration configuration, RestorationModel model, Tensor testImages)
     {
-        using var inputs = configuration.ValidationInputs(testImages);
+        using var inputs = ValidationInputs.Of(configuration, testImages);
         model.eval();
         return Scorer.Score(model.forward, inputs, testImages);
     }

@@ -37,7 +37,7 @@ public sealed class RunFolder(string path)
 
     /// <summary>The folder of a configuration's run: its log directory, then its run name.</summary>
     public static RunFolder For(ExperimentConfiguration configuration) =>
-        new(System.IO.Path.Combine(configuration.LogDirectory, Experiment.RunName(configuration)));
+        new(System.IO.Path.Combine(configuration.LogDirectory, RunName.Of(configuration)));
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -87,7 +87,7 @@ public sealed class RunFolder(string path)
 
     /// <summary>
     /// Refuses a configuration that is not this folder's run: a run folder is
-    /// named by its configuration (<see cref="Experiment.RunName"/>), so an
+    /// named by its configuration (<see cref="RunName"/>), so an
     /// edited configuration.json, or one copied in from another run, names
     /// another run. A resumed run may have been given more epochs than its
     /// name was made with, so any epoch count up to the configured one
@@ -98,14 +98,9 @@ public sealed class RunFolder(string path)
         var name = System.IO.Path.GetFileName(Path);
         var aside = name.IndexOf(".replaced-", StringComparison.Ordinal);
         if (aside > 0) name = name[..aside];
-        var candidate = configuration.Clone();
-        for (var epochs = configuration.Epochs; epochs >= 1; epochs--)
-        {
-            candidate.Epochs = epochs;
-            if (Experiment.RunName(candidate) == name) return;
-        }
+        if (RunName.Names(name, configuration)) return;
         throw new InvalidDataException(
-            $"{DisplayPath.Of(ConfigurationFile)} does not belong to {this}: its settings make the run {Experiment.RunName(configuration)}, not {name} " +
+            $"{DisplayPath.Of(ConfigurationFile)} does not belong to {this}: its settings make the run {RunName.Of(configuration)}, not {name} " +
             "(the file was edited or copied from another run). Put the run's own configuration back, or train a new run.");
     }
 

@@ -32,13 +32,12 @@ public sealed class Trainer : IDisposable
 
     public Trainer(RestorationModel model, ExperimentConfiguration configuration, Degradation? degradation = null)
     {
-        configuration.Validate();
         this.model = model;
-        this.configuration = configuration;
+        this.configuration = ConfigurationFactory.Require(configuration);
         this.degradation = degradation;
         optimizer = optim.Adam(model.parameters(), lr: configuration.LearningRate, eps: configuration.AdamEpsilon);
         generator = new Generator((ulong)configuration.Seed);
-        run = Experiment.RunIdentity(configuration);
+        run = RunName.Identity(configuration);
     }
 
     /// <summary>Where progress goes; null is silent. Defaults to the console at the configuration's verbosity.</summary>
@@ -91,7 +90,7 @@ public sealed class Trainer : IDisposable
     public TrainingHistory Fit(Tensor trainImages, Tensor validationImages, CancellationToken cancellation = default)
     {
         var progress = Progress ?? TrainingProgress.ForConsole(configuration.Verbosity, configuration.Epochs);
-        using var validationInputs = configuration.ValidationInputs(validationImages, degradation);
+        using var validationInputs = ValidationInputs.Of(configuration, validationImages, degradation);
         var tensorBoard = TensorBoardDirectory is null ? null : torch.utils.tensorboard.SummaryWriter(TensorBoardDirectory);
         var count = trainImages.shape[0];
         while (position.Epoch <= configuration.Epochs && !configuration.EarlyStopping.ShouldStop(History.ValidationLoss))
