@@ -88,7 +88,7 @@ public sealed class MoreDegradationTests
     [InlineData("noise.size=29", "noise.size = 29")]
     [InlineData("noise.sigma=0", "noise.sigma = 0")]
     [InlineData("noise.sigma=7.5", "noise.sigma = 7.5")]
-    [InlineData("noise.sigma=NaN", "noise.sigma = NaN")]
+    [InlineData("noise.sigma=NaN", "noise.sigma = 'NaN': not a valid number")]
     public void InvalidStrengthsNameTheKeyAndTheValue(string assignment, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => new ExperimentConfiguration().With(assignment));
