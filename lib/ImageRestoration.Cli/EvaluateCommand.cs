@@ -30,7 +30,9 @@ internal static class EvaluateCommand
             AllowedChanges.RequireEvaluation(trained, configuration);
             Experiment.Prepare(configuration);
             var directory = DataLocator.Resolve(configuration.DataDirectory, log: output);
-            TellData(folder, directory, explicitData: configuration.DataDirectory != trained.DataDirectory, output, error);
+            // Asking for data by name (--data, or dataDirectory even left empty) is what allows other data than the run's.
+            var explicitData = overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase));
+            TellData(folder, directory, explicitData, output, error);
             using (var test = ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit))
             using (var model = folder.LoadModel())
             {

@@ -116,10 +116,24 @@ public static class Program
         var epochs = WholeNumberOption("--epochs", "Shortcut for --set epochs=N.");
         var data = new Option<string?>("--data")
             { Description = $"Folder with the MNIST-family files (else {DataLocator.EnvironmentVariable}, the cache, a download)." };
+        return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
+        {
+            CreateTrain(output, error, interrupt, config, set, epochs, data), CreateSummary(output, error, set), CreateKeys(output),
+            EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
+            EvaluateCommand.CreateEpochs(output, error), RecordCommand.Create(output, error),
+            BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, error, data),
+            TrainPhotosCommand.Create(output, error, interrupt), RestoreCommand.Create(output, error),
+            PhotoStudyCommand.Create(output, error),
+        };
+    }
+
+    /// <summary><c>train</c>: a new run from the defaults, a file and overrides, or <c>--resume</c> of a run folder with what a resume may change.</summary>
+    private static Command CreateTrain(TextWriter output, TextWriter error, CancellationToken interrupt,
+        Option<FileInfo?> config, Option<string[]> set, Option<int?> epochs, Option<string?> data)
+    {
         var resume = new Option<DirectoryInfo?>("--resume")
             { Description = $"Continue the run in this folder from its checkpoint (only {string.Join(", ", AllowedChanges.ForResume)} may be changed)." };
         var force = new Option<bool>("--force") { Description = "Start over even if the run folder already holds a run." };
-
         var train = new Command("train", "Train a model (clean x->x, or denoising with --set mode=denoising) into its run folder " +
                                          "(logDirectory/run name): configuration, checkpoint every epoch, history, model, metrics, TensorBoard events." +
                                          Environment.NewLine + Environment.NewLine + KeyTable())
@@ -128,16 +142,7 @@ public static class Program
         {
             var overrides = Overrides(parsed.GetValue(set), parsed.GetValue(epochs), parsed.GetValue(data));
             if (parsed.GetValue(resume) is { } folder)
-            {
-                var runFolder = new RunFolder(folder.FullName);
-                if (!File.Exists(runFolder.ConfigurationFile))
-                    throw new ConfigurationException($"{runFolder} is not a run folder: {runFolder.ConfigurationFile} is missing.");
-                if (parsed.GetValue(config) is not null)
-                    throw new ConfigurationException(
-                        $"A resumed run keeps its configuration: '--config' cannot change (only {string.Join(", ", AllowedChanges.ForResume)} can).");
-                var resumed = ConfigurationFactory.Create(runFolder.LoadConfiguration(), overrides);
-                return Train(resumed, runFolder, resume: true, output, error, interrupt);
-            }
+                return Resume(new RunFolder(folder.FullName), parsed.GetValue(config) is not null, overrides, output, error, interrupt);
             var configuration = ConfigurationFactory.Create(parsed.GetValue(config)?.FullName, overrides, Environment.CurrentDirectory);
             var target = RunFolder.For(configuration);
             if (target.HasRun && !parsed.GetValue(force))
@@ -145,7 +150,23 @@ public static class Program
                                                  "start over with --force, or choose another logDirectory or seed.");
             return Train(configuration, target, resume: false, output, error, interrupt);
         }));
+        return train;
+    }
 
+    /// <summary>The run folder's own configuration with the overrides, trained on from its checkpoint.</summary>
+    private static int Resume(RunFolder folder, bool withConfigFile, List<string> overrides, TextWriter output, TextWriter error, CancellationToken interrupt)
+    {
+        if (!File.Exists(folder.ConfigurationFile))
+            throw new ConfigurationException($"{folder} is not a run folder: {folder.ConfigurationFile} is missing.");
+        if (withConfigFile)
+            throw new ConfigurationException(
+                $"A resumed run keeps its configuration: '--config' cannot change (only {string.Join(", ", AllowedChanges.ForResume)} can).");
+        // What the overrides may change is Experiment.Resume's rule (AllowedChanges.RequireResume).
+        return Train(ConfigurationFactory.Create(folder.LoadConfiguration(), overrides), folder, resume: true, output, error, interrupt);
+    }
+
+    private static Command CreateSummary(TextWriter output, TextWriter error, Option<string[]> set)
+    {
         var summary = new Command("summary", "Print a model's layers, output shapes and parameter count (--set model=NAME).") { set };
         summary.SetAction(parsed => Guarded(error, () =>
         {
@@ -154,22 +175,18 @@ public static class Program
             output.WriteLine(ModelSummary.Of(model));
             return 0;
         }));
+        return summary;
+    }
 
+    private static Command CreateKeys(TextWriter output)
+    {
         var keys = new Command("keys", "List every configuration key with its default and meaning.");
         keys.SetAction(_ =>
         {
             output.WriteLine(KeyTable());
             return 0;
         });
-
-        return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
-        {
-            train, summary, keys, EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
-            EvaluateCommand.CreateEpochs(output, error), RecordCommand.Create(output, error),
-            BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, error, data),
-            TrainPhotosCommand.Create(output, error, interrupt), RestoreCommand.Create(output, error),
-            PhotoStudyCommand.Create(output, error),
-        };
+        return keys;
     }
 
     private static string KeyTable() =>

@@ -49,9 +49,9 @@ public static class ConfigurationFactory
     /// The configuration an entry point (training, evaluation) works with:
     /// validated here unless this factory made it.
     /// </summary>
-    internal static ExperimentConfiguration Require(ExperimentConfiguration configuration)
+    internal static ExperimentConfiguration Require(ExperimentConfiguration configuration, string source = "configuration")
     {
-        if (!Valid.TryGetValue(configuration, out _)) Validate(configuration, "configuration", []);
+        if (!Valid.TryGetValue(configuration, out _)) Validate(configuration, source, []);
         return configuration;
     }
 

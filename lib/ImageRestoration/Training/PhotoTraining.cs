@@ -42,7 +42,7 @@ public sealed record PhotoTrainingSettings
         if (Epochs < 1) throw new ConfigurationException($"epochs = {Epochs}: must be at least 1.");
         if (Patches < 1) throw new ConfigurationException($"patches = {Patches}: must be at least 1.");
         if (ValidationPatches < 1) throw new ConfigurationException($"validation patches = {ValidationPatches}: must be at least 1.");
-        TrainerConfiguration(0).Validate("photo training");
+        ConfigurationFactory.Require(TrainerConfiguration(0), "photo training");
     }
 
     /// <summary>The degradation training draws from: a fresh sigma per patch in [low, high] of 255, clipped.</summary>
