@@ -48,13 +48,13 @@ NotebookDisplay.Register();
 // A new configuration holds the presentation's values.
 
 var presentation = new ExperimentConfiguration();
-display(HTML(HtmlTable.Of(Figures.Hyperparameters(presentation))));
+display(Table.Of(Figures.Hyperparameters(presentation)));
 
 // ## Every key
 //
 // Beyond the presentation's five values: the learning rate, the random seed, the noise settings, where data and runs live.
 
-display(HTML(HtmlTable.Of(presentation.Keys())));
+display(Table.Of(presentation.Keys()));
 
 // ## Overriding a value by name
 //
@@ -82,8 +82,8 @@ catch (ConfigurationException e)
 
 var profile = NotebookProfile.FromEnvironment();
 var configuration = profile.Configuration();
-display(HTML(HtmlTable.Of(NotebookProfile.All.Select(p => new { p.Name, p.Description, p.Overrides, p.Cost }))));
-display(HTML(HtmlTable.Of(Figures.Changes(presentation, configuration))));
+display(Table.Of(NotebookProfile.All.Select(p => new { p.Name, p.Description, p.Overrides, p.Cost })));
+display(Table.Of(Figures.Changes(presentation, configuration)));
 
 // ## Saved with every run, and named after it
 //

@@ -100,7 +100,7 @@ Console.WriteLine(summary);
 
 // ## The same summary as a table
 
-display(HTML(HtmlTable.Of(summary.Layers)));
+display(Table.Of(summary.Layers));
 
 // ## A batch of digits through the network
 

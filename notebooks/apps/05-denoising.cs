@@ -109,7 +109,7 @@ display(DigitGrid.Denoising(denoising));
 // brightness, contrast and structure compared, 1 for identical pictures).
 
 var score = Figures.Score("denoising", denoising);
-display(HTML(HtmlTable.Of([score])));
+display(Table.Of([score]));
 
 // ## What we saw
 

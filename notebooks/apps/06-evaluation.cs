@@ -101,14 +101,14 @@ display(LossChart.Of(("clean", clean.History), ("denoising", denoising.History))
 // Denoising validation loss minus clean validation loss, epoch by epoch; then both runs in figures.
 
 display(LossChart.Gap(("denoising", denoising.History), ("clean", clean.History)));
-display(HTML(HtmlTable.Of([Figures.Summary("clean", clean.History), Figures.Summary("denoising", denoising.History)])));
+display(Table.Of([Figures.Summary("clean", clean.History), Figures.Summary("denoising", denoising.History)]));
 
 // ## Both models on the test pictures
 //
 // Mean squared error to the originals of the inputs and of the outputs, the outputs' binary cross-entropy, the average-digit baseline, and two measures of picture quality averaged over pictures: **PSNR** (peak signal-to-noise ratio, in dB: `10 log10(1 / MSE)` for pixels in [0,1], so +3 dB halves the squared error) and **SSIM** (structural similarity: local brightness, contrast and structure compared, 1 for identical pictures). Notebook 07 uses both to set the model against classical filters.
 
 TestScore[] scores = [Figures.Score("clean", clean), Figures.Score("denoising", denoising)];
-display(HTML(HtmlTable.Of(scores)));
+display(Table.Of(scores));
 
 // ## Keras or PyTorch: ease of use or granularity
 //
@@ -242,7 +242,7 @@ var claims = PresentationClaims.Check(
     new ClaimRuns($"{profile.Name} run", clean.History, denoising.History, window),
     new ClaimRuns("recorded", recorded.Of(TrainingMode.Clean).History, recorded.Of(TrainingMode.Denoising).History),
     scores[1], capacity, batchLosses.Count, thresholds);
-display(HTML(HtmlTable.Of(claims)));
+display(Table.Of(claims));
 
 // ## What we saw
 

@@ -91,7 +91,7 @@ Console.WriteLine($"baselines and noise sweep: {Figures.Budget(configuration)} (
 var baselines = Study.RunBaselines(configuration, options);
 display(StudyChart.Of(baselines));
 
-display(HTML(HtmlTable.Of(baselines)));
+display(Table.Of(baselines));
 
 // ## From light to heavy noise
 //
@@ -110,7 +110,7 @@ var degradations = Study.RunDegradations(studyConfiguration, studyOptions);
 Console.WriteLine(Figures.SeedAcrossBudgets(degradations, baselines, configuration.Noise.Create().Name));
 display(StudyChart.Of(degradations));
 
-display(HTML(HtmlTable.Of(degradations)));
+display(Table.Of(degradations));
 
 // ## Degraded, restored and original
 //
@@ -129,7 +129,7 @@ var capacity = Study.RunCapacity(studyConfiguration, studyOptions);
 Console.WriteLine(Figures.SeedAcrossBudgets(capacity, baselines, configuration.Noise.Create().Name));
 display(StudyChart.Of(capacity));
 
-display(HTML(HtmlTable.Of(capacity)));
+display(Table.Of(capacity));
 
 // ## What we saw
 //

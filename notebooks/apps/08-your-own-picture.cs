@@ -80,7 +80,7 @@ Console.WriteLine($"Estimated sigma: {estimated:F1} of 255 (true {sigma}; error 
 var denoiser = PhotoDenoiser.Load();
 var restored = PhotoDenoiser.Restore(denoiser, noisy);
 var figure = new PhotoFigure([($"noisy (σ {sigma})", noisy), ("restored", restored), ("original", clean)]);
-display(HTML(figure.ToHtml()));
+display(figure);
 
 // ## Against the classical filters
 //
@@ -104,7 +104,7 @@ Console.WriteLine($"The model is {comparison.Model(sigma).Psnr - best.Psnr:+0.00
 var yourFile = "";   // e.g. "/home/me/Pictures/night-shot.jpg"; empty: the noisy cat above
 var yours = yourFile == "" ? noisy : PhotoFile.Read(yourFile);
 Console.WriteLine($"Estimated noise sigma: {NoiseLevel.Estimate(yours) * 255:F1} of 255 (the model was trained for 5 to 55).");
-display(HTML(new PhotoFigure([("your picture", yours), ("restored", PhotoDenoiser.Restore(denoiser, yours))]).ToHtml()));
+display(new PhotoFigure([("your picture", yours), ("restored", PhotoDenoiser.Restore(denoiser, yours))]));
 
 // ## How it was trained: a one-minute fine-tune
 //

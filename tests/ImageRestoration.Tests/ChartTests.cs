@@ -179,12 +179,12 @@ public sealed class ChartTests : IDisposable
     [Fact]
     public void HtmlTableHasAColumnPerPropertyAndFormatsNumbers()
     {
-        var html = HtmlTable.Of([new LayerSummary("conv1", "Conv2d", "(None, 16, 28, 28)", 4385), new LayerSummary("a<b", "ReLU", "", 0)]);
+        var html = Table.Of([new LayerSummary("conv1", "Conv2d", "(None, 16, 28, 28)", 4385), new LayerSummary("a<b", "ReLU", "", 0)]).ToHtml();
 
         Assert.Contains("<th style=\"text-align:left\">Layer</th><th style=\"text-align:left\">Type</th>", html);
         Assert.Contains("<td style=\"text-align:right\">4,385</td>", html);
         Assert.Contains("a&lt;b", html);
         Assert.Equal(2, html.Split("<tr>").Length - 2); // header row + two rows
-        Assert.Equal("0.09235", HtmlTable.Format(0.0923456));
+        Assert.Equal("0.09235", Table.Format(0.0923456));
     }
 }

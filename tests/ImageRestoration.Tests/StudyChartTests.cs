@@ -128,7 +128,7 @@ public sealed class StudyChartTests
             Row("a<b", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
             Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Parameters = 4385 });
 
-        var html = HtmlTable.Of(table);
+        var html = ImageRestoration.Charts.Table.Of(table).ToHtml();
 
         Assert.Contains("<th>Method</th><th>Degradation</th><th>Parameters</th><th>PSNR (dB)</th><th>SSIM</th>", html);
         Assert.DoesNotContain("<th>Noise level</th>", html); // no row has one

@@ -1,27 +1,21 @@
-using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.RegularExpressions;
 using ImageRestoration.Charts;
-using ImageRestoration.Data;
-using ImageRestoration.Evaluation;
-using ImageRestoration.Studies;
-using ImageRestoration.Training;
-using static TorchSharp.torch;
+using ImageRestoration.Photos;
 
 namespace ImageRestoration.Notebooks;
 
 /// <summary>
 /// What a lesson shows, when it runs as a .NET file-based app
 /// (<c>dotnet run notebooks/apps/NN-name.cs</c>) instead of in a kernel: the
-/// kernel's <c>display</c> and <c>HTML</c>, with each figure written as a PNG
+/// kernel's <c>display</c>, with each figure written as a PNG
 /// file in a folder next to the app (<c>apps/NN-name/figure-01.png</c>: the
-/// same picture the notebook shows), tables and text on the console. Inside
+/// same picture the notebook shows), tables and text on the console, from the
+/// same parts a notebook shows (<see cref="NotebookDisplay.Parts"/>). Inside
 /// a kernel <c>display</c> shows the value as the notebook would. The
 /// generated apps open with <c>using static ImageRestoration.Notebooks.FileDisplay;</c>
 /// and call <see cref="Start"/>.
 /// </summary>
-public static partial class FileDisplay
+public static class FileDisplay
 {
     private static string? folder;
     private static string shownFrom = "";
@@ -45,9 +39,6 @@ public static partial class FileDisplay
         return folder;
     }
 
-    /// <summary>HTML to show as it is (the kernel's <c>HTML</c>); in an app, a table's text.</summary>
-    public static HtmlText HTML(string html) => new(html);
-
     /// <summary>The kernel's <c>display</c>: in a kernel, the notebook's output; in an app, PNG files and console text.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "the kernel's name, so that a cell reads the same in both")]
     public static void display(object? value)
@@ -55,27 +46,18 @@ public static partial class FileDisplay
         if (value is null) return;
         if (InteractiveKernel.IsRunningACell)
         {
-            InteractiveKernel.Display(value is HtmlText text ? text.Html : NotebookDisplay.Html(value));
+            InteractiveKernel.Display(NotebookDisplay.Html(value));
             return;
         }
-        switch (value)
+        foreach (var part in NotebookDisplay.Parts(value))
         {
-            case ChartDescription chart: Write(ChartImage.Png(chart), chart.ToString()); break;
-            case DigitGridFigure grid: Write(grid.Png(), grid.Title ?? "digit grid"); break;
-            case TrainingHistory history when history.Epochs.Count > 0: Write(ChartImage.Png(LossChart.Of(history)), "loss chart"); break;
-            case ImageDataset dataset when dataset.Count > 0: Write(NotebookDisplay.Grid(dataset, 10).Png(), DisplayPath.Of(dataset.Source)); break;
-            case Tensor tensor when NotebookDisplay.IsImageBatch(tensor): Write(NotebookDisplay.Grid(tensor).Png(), "pictures"); break;
-            case StudyTable table:
-                Console.WriteLine(TableText(HtmlTable.Of(table.Rows)));
-                Write(ChartImage.Png(StudyChart.Of(table)), "study chart");
-                break;
-            case ExperimentResult result:
-                Console.WriteLine($"{RunName.Of(result.Configuration)}: run folder {result.RunFolder}");
-                if (result.History.Epochs.Count > 0) Write(ChartImage.Png(LossChart.Of(result.History, RunName.Of(result.Configuration))), "loss chart");
-                Write(RunPages.Digits(result).Png(), "digit grid");
-                break;
-            case HtmlText html: Console.WriteLine(TableText(html.Html)); break;
-            default: Console.WriteLine(value); break;
+            switch (part)
+            {
+                case ChartDescription chart: Write(ChartImage.Png(chart), chart.ToString()); break;
+                case DigitGridFigure grid: Write(grid.Png(), grid.Title ?? "digit grid"); break;
+                case PhotoFigure photos: Write(photos.Png(), photos.ToString()); break;
+                default: Console.WriteLine(part); break;
+            }
         }
     }
 
@@ -86,34 +68,4 @@ public static partial class FileDisplay
         File.WriteAllBytes(path, png);
         Console.WriteLine($"figure {figures} ({what}): {Path.GetRelativePath(shownFrom, path)}");
     }
-
-    /// <summary>An HTML table as aligned text columns; other HTML without its tags.</summary>
-    internal static string TableText(string html)
-    {
-        var rows = RowPattern().Matches(html)
-            .Select(row => CellPattern().Matches(row.Value).Select(cell => Plain(cell.Groups[1].Value)).ToList())
-            .Where(cells => cells.Count > 0).ToList();
-        if (rows.Count == 0) return Plain(html);
-        var widths = Enumerable.Range(0, rows.Max(r => r.Count)).Select(i => rows.Max(r => i < r.Count ? r[i].Length : 0)).ToList();
-        var text = new StringBuilder();
-        foreach (var row in rows) text.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
-        return text.ToString().TrimEnd();
-    }
-
-    private static string Plain(string html) => WebUtility.HtmlDecode(TagPattern().Replace(html, "")).Trim();
-
-    [GeneratedRegex(@"<tr\b.*?</tr>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex RowPattern();
-
-    [GeneratedRegex(@"<t[dh]\b[^>]*>(.*?)</t[dh]>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex CellPattern();
-
-    [GeneratedRegex(@"<[^>]+>")]
-    private static partial Regex TagPattern();
-}
-
-/// <summary>HTML given to <see cref="FileDisplay.HTML"/>.</summary>
-public sealed record HtmlText(string Html)
-{
-    public override string ToString() => FileDisplay.TableText(Html);
 }

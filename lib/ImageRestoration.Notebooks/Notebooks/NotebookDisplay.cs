@@ -8,6 +8,7 @@ using ImageRestoration.Data;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Studies;
 using ImageRestoration.Models;
+using ImageRestoration.Photos;
 using ImageRestoration.Training;
 using static TorchSharp.torch;
 
@@ -35,8 +36,8 @@ public static class NotebookDisplay
     /// <summary>The types <see cref="Html"/> shows, most specific first.</summary>
     public static IReadOnlyList<Type> Types { get; } =
     [
-        typeof(ChartDescription), typeof(DigitGridFigure), typeof(TrainingHistory), typeof(ImageDataset), typeof(Tensor), typeof(ModelSummary),
-        typeof(RestorationModel), typeof(StudyTable), typeof(ExperimentConfiguration), typeof(ExperimentResult),
+        typeof(ChartDescription), typeof(DigitGridFigure), typeof(PhotoFigure), typeof(Table), typeof(TrainingHistory), typeof(ImageDataset),
+        typeof(Tensor), typeof(ModelSummary), typeof(RestorationModel), typeof(StudyTable), typeof(ExperimentConfiguration), typeof(ExperimentResult),
     ];
 
     /// <summary>
@@ -48,20 +49,46 @@ public static class NotebookDisplay
     public static int Register() =>
         Types.Count(type => InteractiveKernel.Register(type, (value, writer) => writer.Write(Html(value)), "text/html"));
 
-    /// <summary>The HTML a notebook shows for <paramref name="value"/>; a &lt;pre&gt; of its text for other objects.</summary>
-    public static string Html(object value) => value switch
+    /// <summary>The HTML a notebook shows for <paramref name="value"/>: its <see cref="Parts"/>, a finished run's inside a card; a &lt;pre&gt; of its text for other objects.</summary>
+    public static string Html(object value)
+    {
+        var html = string.Concat(Parts(value).Select(PartHtml));
+        return value is ExperimentResult
+            ? $"<div class=\"image-restoration-card\" style=\"border:1px solid #ccc;padding:8px;max-width:100%\">{html}</div>"
+            : html;
+    }
+
+    /// <summary>
+    /// What a value shows, in order: charts (<see cref="ChartDescription"/>),
+    /// pictures (<see cref="DigitGridFigure"/>, <see cref="PhotoFigure"/>),
+    /// tables (<see cref="Table"/>), a finished run's heading
+    /// (<see cref="RunHeading"/>), notes (<see cref="Note"/>) and plain text
+    /// (a string). A notebook draws them as HTML (<see cref="Html"/>), an app
+    /// as PNG files and console text (<see cref="FileDisplay"/>).
+    /// </summary>
+    internal static IReadOnlyList<object> Parts(object value) => value switch
+    {
+        ChartDescription or DigitGridFigure or PhotoFigure or Table => [value],
+        TrainingHistory history => history.Epochs.Count == 0 ? ["A training history with no epoch yet."] : [LossChart.Of(history)],
+        ImageDataset dataset => dataset.Count == 0 ? [$"An empty data set ({DisplayPath.Of(dataset.Source)})."] : [Grid(dataset, 10)],
+        Tensor tensor => IsImageBatch(tensor) ? [Grid(tensor)] : [tensor.ToString()],
+        ModelSummary summary => Layers(summary),
+        RestorationModel model => Layers(ModelSummary.Of(model)),
+        StudyTable table => [Table.Of(table.Rows), StudyChart.Of(table)],
+        ExperimentConfiguration configuration => [Table.Of(configuration.Keys().Select(k => new { Key = k.Name, k.Value, k.Description }))],
+        ExperimentResult result => Card(result),
+        _ => [value.ToString() ?? ""],
+    };
+
+    private static string PartHtml(object part) => part switch
     {
         ChartDescription chart => ChartHtml.NotebookOutput(chart),
         DigitGridFigure grid => grid.ToHtml(),
-        TrainingHistory history => history.Epochs.Count == 0 ? Text("A training history with no epoch yet.") : ChartHtml.NotebookOutput(LossChart.Of(history)),
-        ImageDataset dataset => Grid(dataset),
-        Tensor tensor => IsImageBatch(tensor) ? Grid(tensor).ToHtml() : Text(tensor.ToString()),
-        ModelSummary summary => Layers(summary),
-        RestorationModel model => Layers(ModelSummary.Of(model)),
-        StudyTable table => HtmlTable.Of(table.Rows) + ChartHtml.NotebookOutput(StudyChart.Of(table)),
-        ExperimentConfiguration configuration => HtmlTable.Of(configuration.Keys().Select(k => new { Key = k.Name, k.Value, k.Description })),
-        ExperimentResult result => Card(result),
-        _ => Text(value.ToString() ?? ""),
+        PhotoFigure photos => photos.ToHtml(),
+        Table table => table.ToHtml(),
+        RunHeading heading => heading.ToHtml(),
+        Note note => $"<p>{WebUtility.HtmlEncode(note.Text)}</p>",
+        _ => Text(part.ToString() ?? ""),
     };
 
     /// <summary>
@@ -83,9 +110,6 @@ public static class NotebookDisplay
         return tensor.min().item<float>() >= 0 && tensor.max().item<float>() <= 1;
     }
 
-    private static string Grid(ImageDataset dataset) =>
-        dataset.Count == 0 ? Text($"An empty data set ({DisplayPath.Of(dataset.Source)}).") : Grid(dataset, 10).ToHtml();
-
     /// <summary>The first digits of a non-empty data set as a grid (also for <see cref="FileDisplay"/>).</summary>
     internal static DigitGridFigure Grid(ImageDataset dataset, int count)
     {
@@ -96,23 +120,44 @@ public static class NotebookDisplay
     /// <summary>An image batch as a grid (also for <see cref="FileDisplay"/>).</summary>
     internal static DigitGridFigure Grid(Tensor tensor) => DigitGrid.Of([DigitGrid.Row("", tensor)], title: $"Pictures ({Shape(tensor)})");
 
-    private static string Layers(ModelSummary summary) =>
-        HtmlTable.Of(summary.Layers) + $"<p>Total params: {summary.TotalParameters.ToString("N0", CultureInfo.InvariantCulture)}</p>";
+    private static IReadOnlyList<object> Layers(ModelSummary summary) =>
+        [Table.Of(summary.Layers), new Note($"Total params: {summary.TotalParameters.ToString("N0", CultureInfo.InvariantCulture)}")];
 
-    /// <summary>A finished run in short: its name, epochs, losses and time, then its loss chart and its digit grid.</summary>
-    private static string Card(ExperimentResult result)
+    /// <summary>A finished run in short: its heading (name, epochs, losses, time), then its loss chart and its digit grid.</summary>
+    private static IReadOnlyList<object> Card(ExperimentResult result)
     {
-        var html = new StringBuilder("<div class=\"image-restoration-card\" style=\"border:1px solid #ccc;padding:8px;max-width:100%\">");
-        html.Append($"<h4 style=\"margin:0 0 6px 0\">{WebUtility.HtmlEncode(RunName.Of(result.Configuration))}</h4>");
-        if (result.History.Last is { } last)
-            html.Append(Invariant($"<p style=\"margin:0 0 6px 0\">{last.Epoch} epochs on {result.Train.Count:N0} pictures, {result.History.Epochs.Average(e => e.Seconds):F1} s per epoch; "))
-                .Append(Invariant($"final loss {last.TrainLoss:F4}, validation loss {last.ValidationLoss:F4}; run folder <code>{WebUtility.HtmlEncode(result.RunFolder.Path)}</code></p>"));
-        if (result.History.Epochs.Count > 0) html.Append(ChartHtml.NotebookOutput(LossChart.Of(result.History, RunName.Of(result.Configuration))));
-        html.Append(RunPages.Digits(result).ToHtml()).Append("</div>");
-        return html.ToString();
+        List<object> parts = [new RunHeading(result)];
+        if (result.History.Epochs.Count > 0) parts.Add(LossChart.Of(result.History, RunName.Of(result.Configuration)));
+        parts.Add(RunPages.Digits(result));
+        return parts;
     }
 
     private static string Shape(Tensor tensor) => string.Join(" x ", tensor.shape);
 
     private static string Text(string text) => $"<pre>{WebUtility.HtmlEncode(text)}</pre>";
+}
+
+/// <summary>A line of text under a table (a paragraph in a notebook).</summary>
+internal sealed record Note(string Text)
+{
+    public override string ToString() => Text;
+}
+
+/// <summary>A finished run's heading: its name, then its epochs, losses, time per epoch and run folder.</summary>
+internal sealed record RunHeading(ExperimentResult Result)
+{
+    private string Name => RunName.Of(Result.Configuration);
+
+    private string? Summary => Result.History.Last is { } last
+        ? Invariant($"{last.Epoch} epochs on {Result.Train.Count:N0} pictures, {Result.History.Epochs.Average(e => e.Seconds):F1} s per epoch; ") +
+          Invariant($"final loss {last.TrainLoss:F4}, validation loss {last.ValidationLoss:F4}")
+        : null;
+
+    public string ToHtml() =>
+        $"<h4 style=\"margin:0 0 6px 0\">{WebUtility.HtmlEncode(Name)}</h4>" +
+        (Summary is { } summary
+            ? $"<p style=\"margin:0 0 6px 0\">{WebUtility.HtmlEncode(summary)}; run folder <code>{WebUtility.HtmlEncode(Result.RunFolder.Path)}</code></p>"
+            : "");
+
+    public override string ToString() => $"{Name}: {(Summary is { } summary ? summary + "; " : "")}run folder {Result.RunFolder}";
 }
