@@ -137,6 +137,21 @@ public sealed class ChartPictureTests
     }
 
     [Fact]
+    public void AShorterRunIsDrawnOverTheLongerOneItMayRepeat()
+    {
+        // A class run's first epochs can equal a recorded run's: it must not vanish under that curve.
+        var classRun = EpochsStudy.Of("clean", History(0.2, 0.1), window: 1);
+        var recorded = EpochsStudy.Of("clean, recorded", History(0.2, 0.1, 0.09, 0.085), window: 1);
+        var series = EpochsChart.Psnr(classRun, recorded).Panels[0].Series;
+        var shortIndex = series.ToList().FindIndex(s => s.Name == "clean");
+        var longIndex = series.ToList().FindIndex(s => s.Name == "clean, recorded");
+        Assert.True(shortIndex > longIndex, "the shorter run is drawn after (on top of) the longer one");
+        Assert.Equal(SeriesKind.LinesAndMarkers, series[shortIndex].Kind);
+        Assert.Equal(SeriesKind.Lines, series[longIndex].Kind);
+        Assert.NotEqual(series[shortIndex].Colour, series[longIndex].Colour);
+    }
+
+    [Fact]
     public void DifferencesAreWrittenWithOneSign()
     {
         Assert.Equal("+0.52", SignedNumber.Format(0.5249, 2));

@@ -13,13 +13,16 @@ public static class EpochsChart
     public static ChartDescription Psnr(params EpochsStudy[] studies)
     {
         var series = new List<ChartSeries>();
-        for (var i = 0; i < studies.Length; i++)
+        var longest = studies.Max(s => s.Rows.Count);
+        // Longest first, so that a shorter run (a class run beside the recorded 100 epochs, whose first
+        // epochs it may repeat) is drawn on top, with markers, instead of hidden under the longer curve.
+        foreach (var (study, i) in studies.Select((s, i) => (s, i)).OrderByDescending(p => p.s.Rows.Count))
         {
-            var study = studies[i];
             var colour = LossChart.Palette[i % LossChart.Palette.Length];
             series.Add(new ChartSeries
             {
-                Name = study.Name, Kind = SeriesKind.Lines, LegendGroup = study.Name, Colour = colour, HoverDecimals = 2,
+                Name = study.Name, Kind = study.Rows.Count < longest ? SeriesKind.LinesAndMarkers : SeriesKind.Lines,
+                LegendGroup = study.Name, Colour = colour, HoverDecimals = 2,
                 X = study.Rows.Select(r => (double)r.Epoch).ToArray(),
                 Y = study.Rows.Select(r => (double?)r.ValidationPsnr).ToArray(),
             });

@@ -48,17 +48,27 @@ public static class ImageFilters
         CheckBatch(images);
         if (kernel.Length % 2 != 1) throw new ArgumentException("The kernel needs an odd number of taps.", nameof(kernel));
         using var scope = NewDisposeScope();
-        var (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3]);
+        var (h, w) = (images.shape[2], images.shape[3]);
         var radius = kernel.Length / 2;
-        var x = images.reshape(n * c, 1, h, w);
+        var x = images;
         if (border == FilterBorder.Replicate)
             x = nn.functional.pad(x, [radius, radius, radius, radius], PaddingModes.Replicate);
         else if (h < kernel.Length || w < kernel.Length)
             throw new ArgumentException($"A {kernel.Length}x{kernel.Length} window needs images of at least that size, not {h}x{w}.", nameof(images));
-        var taps = tensor(kernel, dtype: images.dtype);
-        var alongWidth = nn.functional.conv2d(x, taps.view(1, 1, 1, kernel.Length));
-        var filtered = nn.functional.conv2d(alongWidth, taps.view(1, 1, kernel.Length, 1));
-        return filtered.reshape(n, c, filtered.shape[2], filtered.shape[3]).MoveToOuterDisposeScope();
+        return WeightedShifts(WeightedShifts(x, kernel, dim: 3), kernel, dim: 2).MoveToOuterDisposeScope();
+    }
+
+    // The 1-D 'valid' correlation along one axis as a sum of shifted copies,
+    // Σ_k kernel[k] x[k .. k + n - taps]. libtorch's float64 conv2d takes a
+    // slow path (measured on 1,000 28x28 images x 5 channels: 3.7 s against
+    // 0.41 s this way, largest difference 3.3e-16), and SSIM filters in float64.
+    private static Tensor WeightedShifts(Tensor x, double[] kernel, int dim)
+    {
+        var length = x.shape[dim] - kernel.Length + 1;
+        var sum = x.narrow(dim, 0, length) * kernel[0];
+        for (var k = 1; k < kernel.Length; k++)
+            sum.add_(x.narrow(dim, k, length), alpha: kernel[k]);
+        return sum;
     }
 
     /// <summary>Gaussian blur of standard deviation <paramref name="sigma"/> pixels, window radius ⌈3σ⌉, replicated borders: same size out.</summary>

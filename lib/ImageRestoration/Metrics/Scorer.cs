@@ -58,6 +58,7 @@ public static class Scorer
             var target = clean.narrow(0, start, length);
             var output = restore(degraded.narrow(0, start, length));
             sums = Add(sums, output, target, perImage);
+            TorchRuntime.ReleaseUndisposedScalars(); // as the trainer does per batch: the heap reuses this batch's blocks
         }
         return sums;
     }
