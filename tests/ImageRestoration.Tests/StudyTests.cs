@@ -71,6 +71,24 @@ public sealed class StudyTests : IDisposable
     }
 
     [Fact]
+    public void TheSweepTakesTheBaselinesRowsAtTheirNoiseLevelInsteadOfScoringThemAgain()
+    {
+        var configuration = Tiny();
+        var baselines = Study.RunBaselines(configuration, Quick);
+        var scoredAgain = Study.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5] });
+        var log = new StringWriter();
+
+        var taken = Study.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.1, 0.5], Scored = baselines, Log = log });
+
+        Assert.Equal(scoredAgain.Rows, taken.Rows.Where(r => r.NoiseLevel == 0.5));
+        Assert.Contains("At gaussian-0.5: the baselines study's rows", log.ToString());
+        Assert.Contains("Scoring at gaussian-0.1", log.ToString());
+        // Other methods than the baselines study scored: scored here.
+        var other = Study.RunNoiseSweep(configuration, Quick with { NoiseLevels = [0.5], Scored = baselines, Baselines = () => [new MedianFilter(5)] });
+        Assert.Contains(other.Rows, r => r.Method == "median 5x5");
+    }
+
+    [Fact]
     public void NoiseSweepEvaluatesOneTrainedModelAtEveryLevel()
     {
         var table = Study.Run(Study.NoiseSweep, Tiny(), Quick with { NoiseLevels = [0.1, 0.5, 0.9] });

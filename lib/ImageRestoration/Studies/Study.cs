@@ -42,6 +42,12 @@ public sealed record StudyOptions
 
     public int EvaluationBatchSize { get; init; } = Metrics.Scorer.DefaultBatchSize;
 
+    /// <summary>
+    /// Noise sweep: a baselines study of the same configuration, whose rows at its noise level the sweep
+    /// takes instead of scoring the same pictures with the same methods again.
+    /// </summary>
+    public StudyTable? Scored { get; init; }
+
     /// <summary>Stops the run being trained after its current batch, with a checkpoint (a later study resumes it).</summary>
     public CancellationToken Cancellation { get; init; }
 }
@@ -128,6 +134,12 @@ public static class Study
         foreach (var level in options.NoiseLevels)
         {
             var degradation = (trainedConfiguration.Noise with { Factor = level }).Create();
+            if (AlreadyScored(options, configuration, degradation.Name) is { } scored)
+            {
+                options.Log?.WriteLine($"At {degradation.Name}: the baselines study's rows, scored on the same pictures");
+                rows.AddRange(scored.Select(r => r with { NoiseLevel = level }));
+                continue;
+            }
             options.Log?.WriteLine($"Scoring at {degradation.Name}");
             using var degraded = ValidationInputs.Of(configuration, result.Test.Images, degradation);
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options).Select(r => r with { NoiseLevel = level }));
@@ -218,6 +230,20 @@ public static class Study
             options.Log?.WriteLine($"  scoring {restorer.Name} on {degradation}");
             yield return StudyRow.From(restorer, degradation, Evaluator.Score(restorer, degraded, clean, options.EvaluationBatchSize));
         }
+    }
+
+    /// <summary>
+    /// The rows the sweep would score at <paramref name="degradation"/>, from <see cref="StudyOptions.Scored"/>
+    /// when it is a baselines study of the same run with the same methods: the degraded
+    /// input, every baseline and the model trained on that noise, in the sweep's order. Null otherwise.
+    /// </summary>
+    private static List<StudyRow>? AlreadyScored(StudyOptions options, ExperimentConfiguration configuration, string degradation)
+    {
+        if (options.Scored is not { Study: Baselines } table || RunName.Of(table.Configuration) != RunName.Of(configuration)) return null;
+        var rows = table.Rows.Where(r => r.Degradation == degradation && r.TrainedOn != "clean").ToList();
+        var expected = new[] { new NoRestoration().Name }.Concat(options.Baselines().Select(b => b.Name));
+        var methods = rows.Where(r => r.Kind != RestorerKind.Model).Select(r => r.Method);
+        return methods.SequenceEqual(expected) && rows.Count(r => r.Kind == RestorerKind.Model) == 1 ? rows : null;
     }
 
     private static StudyRow ScoreModel(ExperimentResult result, Tensor degraded, string degradation, StudyOptions options)
