@@ -6,7 +6,7 @@ namespace ImageRestoration;
 /// an endless one (<c>/dev/zero</c>) is refused at once instead of filling
 /// memory. Every JSON reader of the library reads through it.
 /// </summary>
-public static class BoundedFile
+internal static class BoundedFile
 {
     /// <summary>The file's text, or <see cref="InvalidDataException"/> naming the file when it holds more than <paramref name="maxBytes"/>.</summary>
     public static string ReadAllText(string path, int maxBytes, string what)

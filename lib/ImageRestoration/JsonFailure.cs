@@ -9,7 +9,7 @@ namespace ImageRestoration;
 /// the dotted path of the key (<c>noise.factor</c>), never a .NET type name.
 /// The configuration and the history readers describe their faults through it.
 /// </summary>
-public static partial class JsonFailure
+internal static partial class JsonFailure
 {
     public static string Describe(JsonException e)
     {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace ImageRestoration.Baselines;
 
 /// <summary>Gaussian blur of standard deviation <see cref="Sigma"/> pixels (window radius ⌈3σ⌉, replicated borders).</summary>
-public sealed class GaussianBlurFilter : Restorer
+internal sealed class GaussianBlurFilter : Restorer
 {
     public GaussianBlurFilter(double sigma)
     {
@@ -21,7 +21,7 @@ public sealed class GaussianBlurFilter : Restorer
 }
 
 /// <summary>Median of each pixel's <see cref="Size"/> x <see cref="Size"/> neighbourhood (replicated borders): the classical answer to impulse noise.</summary>
-public sealed class MedianFilter : Restorer
+internal sealed class MedianFilter : Restorer
 {
     public MedianFilter(int size)
     {
@@ -36,7 +36,7 @@ public sealed class MedianFilter : Restorer
 }
 
 /// <summary>The baselines every study scores, unless told otherwise.</summary>
-public static class BaselineCatalog
+internal static class BaselineCatalog
 {
     /// <summary>
     /// Gaussian blur at σ = 0.5, 1 and 1.5 pixels, median 3x3 and 5x5, and

@@ -19,7 +19,7 @@ namespace ImageRestoration.Baselines;
 /// deterministic). The result is clipped into [0,1] (the exact minimiser
 /// already lies within the input's range).
 /// </summary>
-public sealed class TotalVariationDenoiser : Restorer
+internal sealed class TotalVariationDenoiser : Restorer
 {
     public TotalVariationDenoiser(double weight, int iterations = 100)
     {

@@ -27,7 +27,11 @@ public static class DataLocator
     }
 
     /// <summary>Returns a directory holding all four files, downloading into the cache if nothing else has them.</summary>
-    public static string Resolve(string? explicitDirectory = null, MnistDownloader? downloader = null,
+    public static string Resolve(string? explicitDirectory = null, string? cacheDirectory = null, TextWriter? log = null) =>
+        Resolve(downloader: null, explicitDirectory, cacheDirectory, log);
+
+    /// <summary>As the public overload, downloading with <paramref name="downloader"/> (the tests' local mirror); null for the default mirrors.</summary>
+    internal static string Resolve(MnistDownloader? downloader, string? explicitDirectory = null,
         string? cacheDirectory = null, TextWriter? log = null)
     {
         if (!string.IsNullOrWhiteSpace(explicitDirectory))
@@ -71,4 +75,4 @@ public static class DataLocator
 }
 
 /// <summary>The data set is neither where we were told to look nor downloadable.</summary>
-public sealed class DataNotFoundException(string message, Exception? inner = null) : IOException(message, inner);
+internal sealed class DataNotFoundException(string message, Exception? inner = null) : IOException(message, inner);

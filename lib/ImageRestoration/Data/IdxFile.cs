@@ -8,7 +8,7 @@ namespace ImageRestoration.Data;
 /// bytes, a type code, the number of dimensions), big-endian 32-bit sizes, then
 /// the values. Only unsigned bytes (type 0x08), the type MNIST uses, are read.
 /// </summary>
-public sealed class IdxFile
+internal sealed class IdxFile
 {
     private const byte UnsignedByte = 0x08;
 

@@ -5,7 +5,7 @@ namespace ImageRestoration.Data;
 /// its published checksum. A file is written to a temporary name and renamed
 /// only once verified, so the cache never holds a partial or corrupt file.
 /// </summary>
-public sealed class MnistDownloader
+internal sealed class MnistDownloader
 {
     /// <summary>Two mirrors that serve the original files (the old LeCun address answers 403).</summary>
     public static readonly IReadOnlyList<Uri> PublicMirrors =
@@ -74,7 +74,7 @@ public sealed class MnistDownloader
 }
 
 /// <summary>No mirror served a verified copy of a file.</summary>
-public sealed class MnistDownloadException(string name, IReadOnlyList<string> failures)
+internal sealed class MnistDownloadException(string name, IReadOnlyList<string> failures)
     : IOException($"Could not download {name}.gz from any mirror:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", failures))
 {
     public IReadOnlyList<string> Failures { get; } = failures;

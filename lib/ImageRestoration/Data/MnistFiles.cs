@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ImageRestoration.Data;
 
 /// <summary>The four standard files of an MNIST-family data set and MNIST's known checksums.</summary>
-public static class MnistFiles
+internal static class MnistFiles
 {
     public const string TrainImages = "train-images-idx3-ubyte";
     public const string TrainLabels = "train-labels-idx1-ubyte";

@@ -8,7 +8,7 @@ namespace ImageRestoration.Data;
 /// of the eight flips and quarter turns, all drawn from one generator seeded
 /// with <c>seed</c>, so the same pictures and seed give the same patches.
 /// </summary>
-public static class PatchSampler
+internal static class PatchSampler
 {
     /// <summary>N x 1 x size x size patches, float32.</summary>
     public static Tensor Sample(IReadOnlyList<Tensor> pictures, int count, int size, long seed)

@@ -10,7 +10,7 @@ namespace ImageRestoration.Degradations;
 /// trained on it serves every noise level in the range without being told
 /// which (a blind denoiser).
 /// </summary>
-public sealed class BlindGaussianNoise : Degradation
+internal sealed class BlindGaussianNoise : Degradation
 {
     public BlindGaussianNoise(double low, double high)
     {

@@ -10,7 +10,7 @@ namespace ImageRestoration.Degradations;
 /// draws nothing at random, so the generator is not used; the result stays in
 /// [0,1] because the window's weights are positive and sum to one.
 /// </summary>
-public sealed class Blur : Degradation
+internal sealed class Blur : Degradation
 {
     public Blur(double sigma = 1.5)
     {

@@ -8,7 +8,7 @@ namespace ImageRestoration.Degradations;
 /// top-left corner is drawn uniformly, per image, among the positions where
 /// the whole square fits inside the picture.
 /// </summary>
-public sealed class SquareMask : Degradation
+internal sealed class SquareMask : Degradation
 {
     public SquareMask(int size = 8)
     {

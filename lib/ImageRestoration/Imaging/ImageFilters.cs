@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ImageRestoration.Imaging;
 
 /// <summary>How a filter treats the pixels near the border.</summary>
-public enum FilterBorder
+internal enum FilterBorder
 {
     /// <summary>Only positions where the whole window lies inside the image: the output shrinks by the window size minus one.</summary>
     Valid,
@@ -18,7 +18,7 @@ public enum FilterBorder
 /// filtered on its own, with TorchSharp ops: the Gaussian window shared by
 /// SSIM, the blur baseline and the blur degradation, and the median filter.
 /// </summary>
-public static class ImageFilters
+internal static class ImageFilters
 {
     /// <summary>
     /// The normalised 1-D Gaussian of <paramref name="sigma"/> sampled at

@@ -17,7 +17,7 @@ public sealed record RestorationScore(int Images, double Psnr, double Ssim, doub
 /// it, in batches of the same size, so a model's validation loss and its
 /// evaluated BCE are the same sums in the same order.
 /// </summary>
-public static class Scorer
+internal static class Scorer
 {
     /// <summary>Images restored per batch: bounds memory (a 5x5 median holds 25 copies of its batch).</summary>
     public const int DefaultBatchSize = 1000;

@@ -22,7 +22,7 @@ namespace ImageRestoration.Metrics;
 /// per-image SSIMs. Computed in float64.
 /// </para>
 /// </summary>
-public static class Ssim
+internal static class Ssim
 {
     public const int WindowSize = 11;
     public const double WindowSigma = 1.5;

@@ -9,7 +9,7 @@ namespace ImageRestoration.Models;
 /// The decoder half of the <see cref="Autoencoder"/>: an 8x4x4 code back to a
 /// 1x28x28 picture in [0,1].
 /// </summary>
-public sealed class Decoder : Module<Tensor, Tensor>
+internal sealed class Decoder : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv4;
     private readonly ReLU relu4;

@@ -8,7 +8,7 @@ namespace ImageRestoration.Models;
 /// and zero biases (PyTorch's default is Kaiming-uniform with random biases).
 /// Draws from the global generator, so <c>torch.manual_seed</c> fixes it.
 /// </summary>
-public static class KerasInitialization
+internal static class KerasInitialization
 {
     public static void Apply(nn.Module model)
     {

@@ -21,7 +21,7 @@ namespace ImageRestoration.Models;
 /// Every convolution 3x3 'same' with ReLU (except the last). With c = 16 (the catalog's "unet"):
 /// 39,585 parameters; with c = 8 ("unet-small") 10,001. Keras initialisation (Glorot-uniform, zero biases).
 /// </summary>
-public sealed class UNet : RestorationModel
+internal sealed class UNet : RestorationModel
 {
     private readonly Conv2d conv1;
     private readonly ReLU relu1;

@@ -12,21 +12,24 @@ namespace ImageRestoration.Studies;
 public sealed record PhotoScore(double Sigma, string Method, RestorerKind Kind, double Psnr, double Ssim);
 
 /// <summary>The noise estimate on one photograph at one true noise level (both sigma of 255).</summary>
-public sealed record NoiseEstimate(string Picture, double Sigma, double Estimated)
+internal sealed record NoiseEstimate(string Picture, double Sigma, double Estimated)
 {
     public double RelativeError => Math.Abs(Estimated - Sigma) / Sigma;
 }
 
 /// <summary>What <see cref="PhotoStudy.Run"/> measured: every method's scores and every noise estimate.</summary>
-public sealed record PhotoStudyResult(IReadOnlyList<PhotoScore> Scores, IReadOnlyList<NoiseEstimate> Estimates)
+public sealed record PhotoStudyResult(IReadOnlyList<PhotoScore> Scores)
 {
+    /// <summary>The noise estimates, read by <see cref="ToMarkdown"/> only: internal, so the estimate's record stays off the public surface.</summary>
+    internal IReadOnlyList<NoiseEstimate> Estimates { get; init; } = [];
+
     /// <summary>The best classical method at a noise level, by mean PSNR (each at its best setting: the grid is searched against the clean pictures).</summary>
     public PhotoScore BestClassical(double sigma) =>
         Scores.Where(s => s.Sigma == sigma && s.Kind == RestorerKind.Baseline).MaxBy(s => s.Psnr)!;
 
     public PhotoScore Model(double sigma) => Scores.Single(s => s.Sigma == sigma && s.Kind == RestorerKind.Model);
 
-    public NoiseEstimate WorstEstimate => Estimates.MaxBy(e => e.RelativeError)!;
+    internal NoiseEstimate WorstEstimate => Estimates.MaxBy(e => e.RelativeError)!;
 
     /// <summary>The targets table: per noise level the noisy input, the best classical method, the model and the margin.</summary>
     public string ToMarkdown()
@@ -63,7 +66,7 @@ public static class PhotoStudy
     public static readonly double[] EstimatorSigmas = [10, 20, 30, 40, 50];
 
     /// <summary>The classical grid: Gaussian blur, median and total variation at light to strong settings.</summary>
-    public static IReadOnlyList<Restorer> ClassicalGrid() =>
+    internal static IReadOnlyList<Restorer> ClassicalGrid() =>
     [
         .. new[] { 0.5, 0.75, 1.0, 1.5, 2.0 }.Select(s => new GaussianBlurFilter(s)),
         .. new[] { 3, 5 }.Select(s => new MedianFilter(s)),
@@ -83,7 +86,7 @@ public static class PhotoStudy
                 scores.Add(Score(restorer, sigma, pictures.Select(p => p.Picture).ToList(), noisy));
             foreach (var picture in noisy) picture.Dispose();
         }
-        return new PhotoStudyResult(scores, Estimates(pictures, seed));
+        return new PhotoStudyResult(scores) { Estimates = Estimates(pictures, seed) };
     }
 
     /// <summary>A picture with clipped Gaussian noise of <paramref name="sigma"/> of 255, the same for the same seed.</summary>

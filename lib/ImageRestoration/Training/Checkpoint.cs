@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace ImageRestoration.Training;
 
 /// <summary>Where training stands: the next batch to run and the running sums of the epoch under way.</summary>
-public sealed record TrainingPosition(int Epoch, int NextBatch, double LossSum, double MseSum, double Seconds)
+internal sealed record TrainingPosition(int Epoch, int NextBatch, double LossSum, double MseSum, double Seconds)
 {
     public static TrainingPosition Start { get; } = new(1, 0, 0, 0, 0);
 }
@@ -26,7 +26,7 @@ public sealed record TrainingPosition(int Epoch, int NextBatch, double LossSum, 
 /// checkpoint copied in from another run is refused; one without that name
 /// (written before it was recorded) is checked field by field instead.
 /// </summary>
-public static class Checkpoint
+internal static class Checkpoint
 {
     private const string ModelEntry = "model.bin";
     private const string OptimizerEntry = "optimizer.bin";

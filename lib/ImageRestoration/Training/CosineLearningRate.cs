@@ -7,7 +7,7 @@ namespace ImageRestoration.Training;
 /// end, where a fixed rate keeps the weights rattling around the minimum.
 /// A function of the step number alone, so a run is the same from its seed.
 /// </summary>
-public sealed record CosineLearningRate(double Start, double End, long Steps)
+internal sealed record CosineLearningRate(double Start, double End, long Steps)
 {
     /// <summary>The rate for step <paramref name="step"/> (0-based); <see cref="End"/> from the last step on.</summary>
     public double At(long step)

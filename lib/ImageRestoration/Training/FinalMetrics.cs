@@ -7,7 +7,7 @@ namespace ImageRestoration.Training;
 /// metrics.json: the last epoch's losses, and PSNR (dB) and SSIM averaged per
 /// image over the validation inputs (the test images, degraded as in training).
 /// </summary>
-public sealed record FinalMetrics(
+internal sealed record FinalMetrics(
     string Model,
     long Parameters,
     int Epochs,

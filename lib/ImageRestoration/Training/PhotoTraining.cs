@@ -32,7 +32,7 @@ public sealed record PhotoTrainingSettings
     public long Steps => (long)Epochs * ((Patches + BatchSize - 1) / BatchSize);
 
     /// <summary>The learning rate of every step: cosine from <see cref="LearningRate"/> down to <see cref="FinalLearningRate"/>.</summary>
-    public CosineLearningRate Schedule() => new(LearningRate, FinalLearningRate, Steps);
+    internal CosineLearningRate Schedule() => new(LearningRate, FinalLearningRate, Steps);
 
     /// <summary>Refuses settings that cannot train, naming the value, before anything is loaded or printed.</summary>
     public void Validate()
@@ -46,7 +46,7 @@ public sealed record PhotoTrainingSettings
     }
 
     /// <summary>The degradation training draws from: a fresh sigma per patch in [low, high] of 255, clipped.</summary>
-    public BlindGaussianNoise Noise() => new(SigmaLow / 255, SigmaHigh / 255);
+    internal BlindGaussianNoise Noise() => new(SigmaLow / 255, SigmaHigh / 255);
 
     /// <summary>The kit's trainer settings these map to (the trainer's loop takes pictures of any size).</summary>
     public ExperimentConfiguration TrainerConfiguration(int verbosity) => new()

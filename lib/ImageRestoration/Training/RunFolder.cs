@@ -189,7 +189,7 @@ public sealed class RunFolder(string path)
         return Convert.ToHexStringLower(SHA256.HashData(file));
     }
 
-    public void SaveMetrics(FinalMetrics metrics)
+    internal void SaveMetrics(FinalMetrics metrics)
     {
         Directory.CreateDirectory(Path);
         AtomicFile.WriteAllText(MetricsFile, metrics.ToJson());

@@ -9,7 +9,7 @@ namespace ImageRestoration.Training;
 /// dies, so a killed training never leaves a stale lock behind. The file's
 /// first bytes name the holder's process id, for the refusal message.
 /// </summary>
-public sealed class RunLock : IDisposable
+internal sealed class RunLock : IDisposable
 {
     // The locked byte lies past the process id, so a refused process can still read the id.
     private const long LockedByte = 4096;

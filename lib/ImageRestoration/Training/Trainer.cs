@@ -47,7 +47,7 @@ public sealed class Trainer : IDisposable
     public TrainingLoss Loss { get; init; } = TrainingLoss.BinaryCrossEntropy;
 
     /// <summary>A learning rate per optimizer step (counted over the whole run), or null for the configuration's fixed rate.</summary>
-    public CosineLearningRate? Schedule { get; init; }
+    internal CosineLearningRate? Schedule { get; init; }
 
     /// <summary>A folder for TensorBoard scalars (train and validation loss per epoch), or null for none.</summary>
     public string? TensorBoardDirectory { get; set; }
@@ -61,7 +61,7 @@ public sealed class Trainer : IDisposable
     public TrainingHistory History { get; private set; } = new();
 
     /// <summary>The next epoch and batch to run: the start, or where a resumed checkpoint stopped.</summary>
-    public TrainingPosition Position => position;
+    internal TrainingPosition Position => position;
 
     /// <summary>
     /// Restores model, optimizer, generator, history and position from a
