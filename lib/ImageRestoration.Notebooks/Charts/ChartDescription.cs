@@ -1,7 +1,7 @@
 namespace ImageRestoration.Charts;
 
 /// <summary>How a series is drawn.</summary>
-public enum SeriesKind
+internal enum SeriesKind
 {
     Lines,
     Markers,
@@ -11,14 +11,14 @@ public enum SeriesKind
     Bars,
 }
 
-public enum LineDash
+internal enum LineDash
 {
     Solid,
     Dashed,
     Dotted,
 }
 
-public enum MarkerShape
+internal enum MarkerShape
 {
     Circle,
     Diamond,
@@ -30,7 +30,7 @@ public enum MarkerShape
 /// against categories (<see cref="Categories"/>). A missing value (null or
 /// not finite) draws nothing.
 /// </summary>
-public sealed record ChartSeries
+internal sealed record ChartSeries
 {
     public required string Name { get; init; }
     public SeriesKind Kind { get; init; } = SeriesKind.LinesAndMarkers;
@@ -72,7 +72,7 @@ public sealed record ChartSeries
 }
 
 /// <summary>An axis: its title and how its range is chosen.</summary>
-public sealed record ChartAxis
+internal sealed record ChartAxis
 {
     public string Title { get; init; } = "";
 
@@ -90,7 +90,7 @@ public sealed record ChartAxis
 }
 
 /// <summary>One plot area: its series on one pair of axes.</summary>
-public sealed record ChartPanel
+internal sealed record ChartPanel
 {
     /// <summary>Written above the panel when a chart has several.</summary>
     public string Title { get; init; } = "";
@@ -134,7 +134,8 @@ public sealed record ChartDescription
     /// <summary>A second, smaller title line (for example what the colours mean).</summary>
     public string Subtitle { get; init; } = "";
 
-    public required IReadOnlyList<ChartPanel> Panels { get; init; }
+    /// <summary>The plots side by side. Internal, as are the panels' types, so not <c>required</c> (a required member is as visible as its type); every chart of this library sets it.</summary>
+    internal IReadOnlyList<ChartPanel> Panels { get; init; } = [];
     public int Width { get; init; } = 760;
     public int Height { get; init; } = 440;
 
@@ -142,7 +143,7 @@ public sealed record ChartDescription
     public int LeftMargin { get; init; } = 60;
 
     /// <summary>The entries of the legend, one per series or legend group; a chart with fewer than two shows none.</summary>
-    public IReadOnlyList<ChartSeries> LegendEntries()
+    internal IReadOnlyList<ChartSeries> LegendEntries()
     {
         var entries = Panels.SelectMany(p => p.Series).Where(s => s.InLegend && s.Name.Length > 0)
             .DistinctBy(s => s.LegendGroup ?? s.Name).ToList();

@@ -12,7 +12,7 @@ namespace ImageRestoration.Charts;
 /// the legend (beside the panels, never over their data) and each value
 /// label (inside its panel's data area).
 /// </summary>
-public sealed record ChartPicture(byte[] Png, int Width, int Height, IReadOnlyList<SKRect> DataAreas, SKRect? Legend, IReadOnlyList<SKRect> Labels);
+internal sealed record ChartPicture(byte[] Png, int Width, int Height, IReadOnlyList<SKRect> DataAreas, SKRect? Legend, IReadOnlyList<SKRect> Labels);
 
 /// <summary>
 /// A <see cref="ChartDescription"/> as a PNG picture drawn by ScottPlot, so
@@ -24,7 +24,7 @@ public sealed record ChartPicture(byte[] Png, int Width, int Height, IReadOnlyLi
 /// Measured on this machine: about 70 ms and 35 kB for a loss chart, against
 /// 4.4 s and a Chromium process for Plotly.NET.ImageExport.
 /// </summary>
-public static class ChartImage
+internal static class ChartImage
 {
     private const float LabelSize = 11;
 

@@ -12,7 +12,7 @@ namespace ImageRestoration.Charts;
 /// pictures, each a height x width array of values in [0,1] (null: no pixel,
 /// drawn as background).
 /// </summary>
-public sealed record GridRow(string Title, IReadOnlyList<double?[][]> Images);
+internal sealed record GridRow(string Title, IReadOnlyList<double?[][]> Images);
 
 /// <summary>
 /// The presentation's rows of digits (input / encoded / decoded, noisy /
@@ -28,7 +28,7 @@ public static class DigitGrid
     /// each picture is stretched to [0,1] (for codes, which are not in [0,1]);
     /// otherwise values are clipped to [0,1].
     /// </summary>
-    public static GridRow Row(string title, Tensor images, int count = 10, bool scalePerPicture = false)
+    internal static GridRow Row(string title, Tensor images, int count = 10, bool scalePerPicture = false)
     {
         if (images.dim() is < 3 or > 4) throw new ArgumentException($"Expected N x C x H x W or N x H x W pictures, got shape ({string.Join(", ", images.shape)}).", nameof(images));
         var n = (int)Math.Min(count, images.shape[0]);
@@ -47,7 +47,7 @@ public static class DigitGrid
     }
 
     /// <summary>A grid of rows of pictures, as a picture; <paramref name="columnTitles"/> (such as the labels) go above the columns.</summary>
-    public static DigitGridFigure Of(IEnumerable<GridRow> rows, IEnumerable<string>? columnTitles = null, string? title = null, int cellSize = 56) =>
+    internal static DigitGridFigure Of(IEnumerable<GridRow> rows, IEnumerable<string>? columnTitles = null, string? title = null, int cellSize = 56) =>
         new(rows.ToList(), columnTitles?.ToList() ?? [], title, cellSize);
 
     /// <summary>The first <paramref name="count"/> pictures of a data set in one row, labelled.</summary>

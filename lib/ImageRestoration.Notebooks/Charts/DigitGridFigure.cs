@@ -13,7 +13,7 @@ public sealed class DigitGridFigure
     private const int Gap = 4, Margin = 6, TitleHeight = 28, HeaderHeight = 18;
     private byte[]? png;
 
-    public DigitGridFigure(IReadOnlyList<GridRow> rows, IReadOnlyList<string> columnTitles, string? title, int cellSize)
+    internal DigitGridFigure(IReadOnlyList<GridRow> rows, IReadOnlyList<string> columnTitles, string? title, int cellSize)
     {
         if (rows.Count == 0 || rows.All(r => r.Images.Count == 0)) throw new ArgumentException("A grid needs at least one picture.", nameof(rows));
         if (cellSize < 8) throw new ArgumentOutOfRangeException(nameof(cellSize), cellSize, "A cell needs at least 8 pixels.");
@@ -23,7 +23,7 @@ public sealed class DigitGridFigure
         CellSize = cellSize;
     }
 
-    public IReadOnlyList<GridRow> Rows { get; }
+    internal IReadOnlyList<GridRow> Rows { get; }
 
     /// <summary>The labels above the columns; empty when there are none.</summary>
     public IReadOnlyList<string> ColumnTitles { get; }

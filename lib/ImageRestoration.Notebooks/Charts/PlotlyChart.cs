@@ -9,7 +9,7 @@ namespace ImageRestoration.Charts;
 /// own pair of axes, with its title above it; the legend stays where plotly
 /// puts it, outside the plot areas on the right.
 /// </summary>
-public static class PlotlyChart
+internal static class PlotlyChart
 {
     private const double PanelGap = 0.08;
 

@@ -17,7 +17,7 @@ namespace ImageRestoration.Notebooks;
 /// displayed, or a study's chart), so no figure appears twice.
 /// Outside a kernel it falls back to the text progress it wraps.
 /// </summary>
-public sealed class LiveTrainingProgress : TrainingProgress
+internal sealed class LiveTrainingProgress : TrainingProgress
 {
     private readonly Stopwatch sinceUpdate = Stopwatch.StartNew();
     private TrainingHistory history = new();

@@ -13,7 +13,7 @@ namespace ImageRestoration.Notebooks;
 /// without its dots, in any case (<c>noiseFactor</c> is <c>noise.factor</c>);
 /// null leaves the key at the profile's value.
 /// </summary>
-public static class NotebookParameters
+internal static class NotebookParameters
 {
     /// <summary>The <c>key=value</c> overrides the non-null parameters stand for, in the order given.</summary>
     public static IReadOnlyList<string> Overrides(object parameters)
