@@ -33,7 +33,7 @@ public static partial class CommittedOutputs
     /// </summary>
     public static void Stamp(JsonObject notebook, string profile, string command, DateTimeOffset date)
     {
-        var prefixes = MachinePrefixes(RunnerOptions.RepositoryRoot(), System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
+        var prefixes = MachinePrefixes(RepositoryRoot.Find(), System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
         foreach (var cell in Cells(notebook))
             if (cell["outputs"] is JsonArray outputs) HideMachinePaths(outputs, prefixes);
         var metadata = notebook["metadata"] as JsonObject ?? (JsonObject)(notebook["metadata"] = new JsonObject());

@@ -163,7 +163,7 @@ public sealed class RunnerOptions
     {
         if (Kernel is not null)
             return File.Exists(Kernel) ? Path.GetFullPath(Kernel) : throw new FileNotFoundException($"Kernel {Kernel} not found.");
-        var root = RepositoryRoot() ?? throw new FileNotFoundException(
+        var root = RepositoryRoot.Find() ?? throw new FileNotFoundException(
             "No kernel: give --kernel PATH, or run inside the repository after .devcontainer/setup-kernel.sh.");
         var kernel = Path.Combine(root, ".tools", "dotnet-interactive", "dotnet-interactive");
         return File.Exists(kernel) ? kernel : throw new FileNotFoundException(
@@ -171,15 +171,5 @@ public sealed class RunnerOptions
     }
 
     public string ResolveOutput() =>
-        Path.GetFullPath(Output ?? Path.Combine(RepositoryRoot() ?? System.Environment.CurrentDirectory, "artifacts", "notebooks"));
-
-    /// <summary>The folder holding ImageRestoration.sln above the working directory or this program.</summary>
-    public static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { System.Environment.CurrentDirectory, AppContext.BaseDirectory })
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-                if (File.Exists(Path.Combine(directory.FullName, "ImageRestoration.sln")))
-                    return directory.FullName;
-        return null;
-    }
+        Path.GetFullPath(Output ?? Path.Combine(RepositoryRoot.Find() ?? System.Environment.CurrentDirectory, "artifacts", "notebooks"));
 }

@@ -96,7 +96,7 @@ public sealed class CommittedOutputsTests
     [Fact]
     public void StampWritesTheMachinesFoldersAsAReaderSeesThem()
     {
-        var root = RunnerOptions.RepositoryRoot()!;
+        var root = RepositoryRoot.Find()!;
         var parent = Path.GetDirectoryName(root)!;
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var notebook = Notebook(("run", Html($"Saved to {root}/runs/notebooks/class/clean-seed42-1a2b3c4d; data in {parent}/shared/data/mnist; " +
