@@ -8,7 +8,7 @@ namespace ImageRestoration.Cli;
 
 /// <summary>
 /// <c>bench</c>: training and inference throughput, time per epoch and memory
-/// of the seed model at each thread count, for TorchSharp and for the same
+/// of the presentation's model at each thread count, for TorchSharp and for the same
 /// model in each variant a PyTorch user would try (eager, channels-last,
 /// torch.compile), each measurement in a fresh process (so thread settings
 /// and peak memory are its own), alternating over rounds.

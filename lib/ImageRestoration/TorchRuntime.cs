@@ -168,7 +168,7 @@ public static class TorchRuntime
     /// managed bytes for a collection to come on its own. Those small blocks
     /// sit between the freed activations of each batch, so the native heap
     /// cannot reuse them and grows by about 2.5 MB per batch: 1.9 GiB resident
-    /// after one epoch of the seed model, against 0.7 GiB with this call after
+    /// after one epoch of the presentation's model, against 0.7 GiB with this call after
     /// every batch. A gen-0 collection of a heap this small takes microseconds.
     /// (The missing disposals are TorchSharp pull request 1496, not yet released.)
     /// </summary>

@@ -13,7 +13,7 @@ public sealed class AutoencoderTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void HasExactlyTheSeeds4385Parameters()
+    public void HasExactlyThePresentationModels4385Parameters()
     {
         using var model = new Autoencoder();
         Assert.Equal(4385, model.parameters().Sum(p => p.numel()));

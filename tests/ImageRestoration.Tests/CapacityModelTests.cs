@@ -14,7 +14,7 @@ public sealed class CapacityModelTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Theory]
-    [InlineData(ModelCatalog.Seed, 4385)]
+    [InlineData(ModelCatalog.Presentation, 4385)]
     [InlineData(ModelCatalog.Wide, 65921)]
     [InlineData(ModelCatalog.UNet, 39585)]
     [InlineData(ModelCatalog.UNetSmall, 10001)]
@@ -28,14 +28,14 @@ public sealed class CapacityModelTests : IDisposable
     }
 
     [Fact]
-    public void AutoencoderWidthMultiplierOfOneIsTheSeedsTopology()
+    public void AutoencoderWidthMultiplierOfOneIsThePresentationModelsTopology()
     {
         TorchRuntime.Initialize();
-        using var seed = new Autoencoder();
+        using var presentation = new Autoencoder();
         using var wide = new Autoencoder(multiplier: 1);
         using var doubled = new Autoencoder(multiplier: 2);
 
-        Assert.Equal(ModelSummary.Of(seed).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)),
+        Assert.Equal(ModelSummary.Of(presentation).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)),
             ModelSummary.Of(wide).Layers.Select(l => (l.Layer, l.Type, l.OutputShape, l.Parameters)));
         Assert.Equal(16833, doubled.parameters().Sum(p => p.numel()));
         Assert.Equal("(None, 16, 4, 4)", ModelSummary.Of(doubled).Layers.Single(l => l.Layer == "pool3").OutputShape);
@@ -123,7 +123,7 @@ public sealed class CapacityModelTests : IDisposable
 
         Assert.True(ChannelsLastWeights.IsApplied(loaded));
         Assert.True(model.forward(input).allclose(loaded.forward(input)));
-        Assert.Throws<InvalidDataException>(() => RestorationModel.Load(path, ModelCatalog.Seed));
+        Assert.Throws<InvalidDataException>(() => RestorationModel.Load(path, ModelCatalog.Presentation));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class CliWorkspace : IDisposable
     public string Data => temp.File("data");
     public string Runs => temp.File("runs");
 
-    /// <summary>The seed run's folder in <see cref="Runs"/> ("none" until a child makes it).</summary>
+    /// <summary>The presentation model's run folder in <see cref="Runs"/> ("none" until a child makes it).</summary>
     public RunFolder Folder => CliProcess.RunFolderIn(Runs);
 
     /// <summary><c>train</c>'s arguments for this workspace, one line per epoch; with <paramref name="data"/> null the child finds the data itself.</summary>

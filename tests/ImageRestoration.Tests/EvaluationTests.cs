@@ -57,14 +57,14 @@ public sealed class EvaluationTests(MnistFixture mnist)
         using var clean = mnist.Test.Images.narrow(0, 0, 300);
         using var noisy = new GaussianNoise(0.5).ApplyOnce(clean, 43);
 
-        var score = Evaluator.Score(new ModelRestorer("seed", model), noisy, clean);
+        var score = Evaluator.Score(new ModelRestorer("presentation", model), noisy, clean);
         model.eval();
         var (bce, mse) = Scorer.Losses(model.forward, noisy, clean);
 
         // One batched scorer: the same sums in the same order, so the same numbers to the last bit.
         Assert.Equal(bce, score.Bce);
         Assert.Equal(mse, score.Mse);
-        Assert.Equal(RestorerKind.Model, new ModelRestorer("seed", model).Kind);
+        Assert.Equal(RestorerKind.Model, new ModelRestorer("presentation", model).Kind);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class EvaluationTests(MnistFixture mnist)
                 new StudyRow { Method = "degraded input", Kind = RestorerKind.Input, Degradation = "gaussian-0.5", Images = 100, Psnr = 9.4, Ssim = 0.4, Bce = 3.5, Mse = 0.11 },
                 new StudyRow
                 {
-                    Method = "seed trained on gaussian-0.5", Kind = RestorerKind.Model, Degradation = "gaussian-0.5", Model = "seed", Parameters = 4385,
+                    Method = "presentation trained on gaussian-0.5", Kind = RestorerKind.Model, Degradation = "gaussian-0.5", Model = "presentation", Parameters = 4385,
                     Images = 100, Psnr = 18.5, Ssim = 0.8, Bce = 0.12, Mse = 0.02, TrainPsnr = 19.0, TrainBce = 0.11,
                 },
             ],
@@ -125,7 +125,7 @@ public sealed class EvaluationTests(MnistFixture mnist)
         Assert.DoesNotContain("noiseLevel", File.ReadAllText(json));
         var text = File.ReadAllText(markdown);
         Assert.Contains("| Method | Degradation | Parameters | PSNR (dB) | SSIM | BCE | MSE | Train PSNR | PSNR gap | Train BCE | BCE gap |", text);
-        Assert.Contains("| seed trained on gaussian-0.5 | gaussian-0.5 | 4,385 | 18.50 | 0.8000 | 0.1200 | 0.02000 | 19.00 | +0.50 | 0.1100 | +0.0100 |", text);
+        Assert.Contains("| presentation trained on gaussian-0.5 | gaussian-0.5 | 4,385 | 18.50 | 0.8000 | 0.1200 | 0.02000 | 19.00 | +0.50 | 0.1100 | +0.0100 |", text);
         Assert.Contains("| degraded input | gaussian-0.5 |  | 9.40 |", text);
         Assert.Equal(0.5, loaded.Rows[1].PsnrGap!.Value, 9);
     }

@@ -14,8 +14,8 @@ namespace ImageRestoration.Tests;
 public sealed class GradientTests(MnistFixture mnist)
 {
     [Theory]
-    [InlineData(ModelCatalog.Seed, 1, 128)]
-    [InlineData(ModelCatalog.Seed, 2, 128)]
+    [InlineData(ModelCatalog.Presentation, 1, 128)]
+    [InlineData(ModelCatalog.Presentation, 2, 128)]
     [InlineData(ModelCatalog.Wide, 1, 64)]
     [InlineData(ModelCatalog.Wide, 2, 64)]
     [InlineData(ModelCatalog.UNet, 1, 64)]

@@ -8,7 +8,7 @@ namespace ImageRestoration.Tests;
 public sealed class LayerProfileTests
 {
     [Fact]
-    public void EveryLayerOfTheSeedModelTheLossTheOptimizerAndTheWholeStepGetARow()
+    public void EveryLayerOfThePresentationModelTheLossTheOptimizerAndTheWholeStepGetARow()
     {
         TorchRuntime.Initialize();
         using var batch = rand(16, 1, 28, 28);

@@ -20,7 +20,7 @@ public sealed class OldModelFilesTests
     public OldModelFilesTests() => TorchRuntime.Initialize();
 
     [Theory]
-    [InlineData(ModelCatalog.Seed)]
+    [InlineData(ModelCatalog.Presentation)]
     [InlineData(ModelCatalog.UNetSmall)]
     public void SavedModelGivesTheRecordedOutputs(string name)
     {
@@ -29,7 +29,7 @@ public sealed class OldModelFilesTests
     }
 
     [Theory]
-    [InlineData(ModelCatalog.Seed)]
+    [InlineData(ModelCatalog.Presentation)]
     [InlineData(ModelCatalog.UNetSmall)]
     public void CheckpointResumesWithTheRecordedWeightsAndAdamState(string name)
     {

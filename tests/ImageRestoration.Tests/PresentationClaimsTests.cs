@@ -30,8 +30,8 @@ public sealed class PresentationClaimsTests
     {
         var live = new ClaimRuns("class run", Curve(15, 0.155, 0.099), Curve(15, 0.188, 0.131), 5);
         var recorded = new ClaimRuns("recorded", recordedClean, recordedDenoising ?? Curve(100, 0.188, 0.119, 0.99, 30, 45, 60, 75));
-        var seed = Curve(2, 0.2, 0.15);
-        var capacity = new CapacityComparison("2 epochs on 30,000 pictures", "seed", 4385, seed, "unet-small", 10001, bigger ?? Curve(2, 0.15, 0.10));
+        var presentation = Curve(2, 0.2, 0.15);
+        var capacity = new CapacityComparison("2 epochs on 30,000 pictures", "presentation", 4385, presentation, "unet-small", 10001, bigger ?? Curve(2, 0.15, 0.10));
         var score = new TestScore("denoising", 0.115, 0.021, 0.13, 0.067, 9.38, 16.9, 0.7);
         return PresentationClaims.Check(live, recorded, score, capacity, loopFiguresPerEpoch: 469, Thresholds);
     }

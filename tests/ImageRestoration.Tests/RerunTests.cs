@@ -199,7 +199,7 @@ public sealed class RerunTests : IDisposable
 
         var unbounded = Assert.Throws<ArgumentException>(() => ModelCatalog.Register("test-linear", () => Conv2d(1, 1, 3, padding: 1)));
         Assert.Contains("sigmoid", unbounded.Message);
-        Assert.Throws<ArgumentException>(() => ModelCatalog.Register(ModelCatalog.Seed, () => new Autoencoder()));
+        Assert.Throws<ArgumentException>(() => ModelCatalog.Register(ModelCatalog.Presentation, () => new Autoencoder()));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace ImageRestoration.Tests;
 public sealed class SharedMnistTests(MnistFixture mnist)
 {
     [Fact]
-    public void HasTheSeedsCountsAndShapes()
+    public void HasThePresentationsCountsAndShapes()
     {
         Assert.Equal([60000L, 1, 28, 28], mnist.Train.Images.shape);
         Assert.Equal([10000L, 1, 28, 28], mnist.Test.Images.shape);

@@ -38,13 +38,13 @@ public sealed class StudyChartTests
         var table = Table(Study.Baselines,
             Row("degraded input", RestorerKind.Input, "gaussian-0.5", 9.4, 0.41),
             Row("median 3x3", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
-            Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72),
-            Row("seed trained on clean", RestorerKind.Model, "none", 20.1, 0.86));
+            Row("presentation trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72),
+            Row("presentation trained on clean", RestorerKind.Model, "none", 20.1, 0.86));
 
         var traces = Traces(Figure(StudyChart.Of(table)));
 
         Assert.Equal(2, traces.Count);
-        Assert.All(traces, t => Assert.Equal(["degraded input", "median 3x3", "seed trained on gaussian-0.5"], Strings(t, "y")));
+        Assert.All(traces, t => Assert.Equal(["degraded input", "median 3x3", "presentation trained on gaussian-0.5"], Strings(t, "y")));
         Assert.Equal([9.4, 14.2, 17.1], Numbers(traces[0], "x"));
         Assert.Equal([0.41, 0.55, 0.72], Numbers(traces[1], "x"));
         Assert.Equal(("x", "y"), (traces[0].GetProperty("xaxis").GetString(), traces[0].GetProperty("yaxis").GetString()));
@@ -84,10 +84,10 @@ public sealed class StudyChartTests
             Row("degraded input", RestorerKind.Input, "mask-0.2", 12, 0.5),
             Row("median 3x3", RestorerKind.Baseline, "mask-0.2", 15, 0.6),
             Row("gaussian blur σ=1", RestorerKind.Baseline, "mask-0.2", 13, 0.7),
-            Row("seed trained on mask-0.2", RestorerKind.Model, "mask-0.2", 19, 0.8),
+            Row("presentation trained on mask-0.2", RestorerKind.Model, "mask-0.2", 19, 0.8),
             Row("degraded input", RestorerKind.Input, "blur-1.5", 14, 0.6),
             Row("median 3x3", RestorerKind.Baseline, "blur-1.5", 13, 0.5),
-            Row("seed trained on blur-1.5", RestorerKind.Model, "blur-1.5", 16, 0.7));
+            Row("presentation trained on blur-1.5", RestorerKind.Model, "blur-1.5", 16, 0.7));
 
         var traces = Traces(Figure(StudyChart.Of(table)));
 
@@ -104,15 +104,15 @@ public sealed class StudyChartTests
     {
         var table = Table(Study.Capacity,
             Row("degraded input", RestorerKind.Input, "gaussian-0.5", 9.4, 0.41),
-            Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with
-                { Model = "seed", Parameters = 4385, EpochSeconds = 22, TrainPsnr = 17.2, TrainSsim = 0.73 },
+            Row("presentation trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with
+                { Model = "presentation", Parameters = 4385, EpochSeconds = 22, TrainPsnr = 17.2, TrainSsim = 0.73 },
             Row("unet trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 20.5, 0.85) with
                 { Model = "unet", Parameters = 30000, EpochSeconds = 60, TrainPsnr = 21.0, TrainSsim = 0.86 });
 
         var traces = Traces(Figure(StudyChart.Of(table)));
 
         Assert.Equal(6, traces.Count);
-        Assert.All(traces, t => Assert.Equal(["seed", "unet"], Strings(t, "x")));
+        Assert.All(traces, t => Assert.Equal(["presentation", "unet"], Strings(t, "x")));
         Assert.Equal([17.1, 20.5], Numbers(traces[0], "y"));
         Assert.Equal([17.2, 21.0], Numbers(traces[1], "y"));
         Assert.Equal([4385, 30000], Numbers(traces[4], "y"));
@@ -126,7 +126,7 @@ public sealed class StudyChartTests
     {
         var table = Table(Study.Baselines,
             Row("a<b", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
-            Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Parameters = 4385 });
+            Row("presentation trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Parameters = 4385 });
 
         var html = ImageRestoration.Charts.Table.Of(table).ToHtml();
 
@@ -142,24 +142,24 @@ public sealed class StudyChartTests
     {
         var baselines = Table(Study.Baselines,
             Row("median 3x3", RestorerKind.Baseline, "gaussian-0.5", 14.2, 0.55),
-            Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { TrainedOn = "gaussian-0.5" },
-            Row("seed trained on clean", RestorerKind.Model, "none", 20.1, 0.86) with { TrainedOn = "clean", Epochs = 20, Bce = 0.0961 });
+            Row("presentation trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { TrainedOn = "gaussian-0.5" },
+            Row("presentation trained on clean", RestorerKind.Model, "none", 20.1, 0.86) with { TrainedOn = "clean", Epochs = 20, Bce = 0.0961 });
         var capacity = Table(Study.Capacity,
-            Row("seed trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Model = "seed" },
+            Row("presentation trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 17.1, 0.72) with { Model = "presentation" },
             Row("unet trained on gaussian-0.5", RestorerKind.Model, "gaussian-0.5", 18.9, 0.80) with { Model = "unet" });
 
-        var stated = new QualityTargets(ModelOverBestFilterDb: 2, BestModelOverSeedDb: 2, CleanEpochs: 20, CleanValidationBce: 0.099);
+        var stated = new QualityTargets(ModelOverBestFilterDb: 2, BestModelOverPresentationDb: 2, CleanEpochs: 20, CleanValidationBce: 0.099);
         var targets = Conclusions.CheckTargets(baselines, capacity, stated);
 
         Assert.Equal([true, false, true], targets.Select(t => t.Holds));
         Assert.Contains("17.10 dB against 14.20 dB for median 3x3 (+2.90 dB)", targets[0].Evidence);
-        Assert.Contains("unet 18.90 dB against seed 17.10 dB (+1.80 dB)", targets[1].Evidence);
+        Assert.Contains("unet 18.90 dB against presentation 17.10 dB (+1.80 dB)", targets[1].Evidence);
         Assert.Contains("0.0961 after 20 epochs", targets[2].Evidence);
         Assert.Contains("at least 2 dB better", targets[0].Statement);
         Assert.Contains("at least 20 epochs", targets[2].Statement);
         Assert.Contains("at most 0.099.", targets[2].Statement);
         // The thresholds are the caller's: a 1.5 dB capacity target is met by the same figures.
-        Assert.True(Conclusions.CheckTargets(baselines, capacity, stated with { BestModelOverSeedDb = 1.5 })[1].Holds);
+        Assert.True(Conclusions.CheckTargets(baselines, capacity, stated with { BestModelOverPresentationDb = 1.5 })[1].Holds);
 
         var shortRun = Table(Study.Baselines, [baselines.Rows[0], baselines.Rows[1] with { Psnr = 13.8 }, baselines.Rows[2] with { Epochs = 2 }]);
         var missed = Conclusions.CheckTargets(shortRun, capacity, stated);

@@ -27,14 +27,14 @@ public sealed class StudyTests : IDisposable
         var table = Study.Run(Study.Baselines, Tiny());
 
         var methods = table.Rows.Select(r => r.Method).ToList();
-        Assert.Equal(["degraded input", .. BaselineCatalog.Standard().Select(b => b.Name), "seed trained on clean", "seed trained on gaussian-0.5", "seed trained on clean"],
+        Assert.Equal(["degraded input", .. BaselineCatalog.Standard().Select(b => b.Name), "presentation trained on clean", "presentation trained on gaussian-0.5", "presentation trained on clean"],
             methods);
         Assert.All(table.Rows.Take(methods.Count - 1), r => Assert.Equal("gaussian-0.5", r.Degradation));
         Assert.All(table.Rows, r => Assert.Equal(100, r.Images));
         Assert.Equal((300, 100), (table.TrainImages, table.TestImages));
 
         // The study degrades the test images exactly as the trainer's validation did: same BCE.
-        var noisy = table.Find("seed trained on gaussian-0.5")!;
+        var noisy = table.Find("presentation trained on gaussian-0.5")!;
         Assert.Equal(noisy.FinalValidationLoss!.Value, noisy.Bce, 4);
         var cleanOnClean = table.Rows[^1];
         Assert.Equal("none", cleanOnClean.Degradation);
@@ -99,7 +99,7 @@ public sealed class StudyTests : IDisposable
         var input = table.Rows.Where(r => r.Kind == RestorerKind.Input).Select(r => r.Psnr).ToList();
         Assert.True(input[0] > input[1] && input[1] > input[2], "more noise, lower PSNR");
         Assert.Equal("gaussian-0.9", table.Rows[^1].Degradation);
-        var atTrainingLevel = table.Find("seed trained on gaussian-0.5", noiseLevel: 0.5)!;
+        var atTrainingLevel = table.Find("presentation trained on gaussian-0.5", noiseLevel: 0.5)!;
         Assert.Equal(atTrainingLevel.FinalValidationLoss!.Value, atTrainingLevel.Bce, 4);
         var markdown = table.ToMarkdown();
         Assert.Contains("PSNR (dB) by noise level:", markdown);
@@ -122,12 +122,12 @@ public sealed class StudyTests : IDisposable
     [Fact]
     public void CapacityStudyComparesModelsWithTheSameBudget()
     {
-        var table = Study.Run(Study.Capacity, Tiny(), new StudyOptions { Models = [ModelCatalog.Seed, ModelCatalog.UNetSmall] });
+        var table = Study.Run(Study.Capacity, Tiny(), new StudyOptions { Models = [ModelCatalog.Presentation, ModelCatalog.UNetSmall] });
 
-        Assert.Equal(["degraded input", "seed trained on gaussian-0.5", "unet-small trained on gaussian-0.5"], table.Rows.Select(r => r.Method));
-        var (seed, unet) = (table.Rows[1], table.Rows[2]);
-        Assert.Equal((4385L, 10001L), (seed.Parameters!.Value, unet.Parameters!.Value));
-        Assert.All([seed, unet], r =>
+        Assert.Equal(["degraded input", "presentation trained on gaussian-0.5", "unet-small trained on gaussian-0.5"], table.Rows.Select(r => r.Method));
+        var (presentation, unet) = (table.Rows[1], table.Rows[2]);
+        Assert.Equal((4385L, 10001L), (presentation.Parameters!.Value, unet.Parameters!.Value));
+        Assert.All([presentation, unet], r =>
         {
             Assert.True(r.EpochSeconds > 0);
             Assert.NotNull(r.TrainPsnr);

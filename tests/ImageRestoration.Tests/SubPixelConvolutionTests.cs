@@ -37,7 +37,7 @@ public sealed class SubPixelConvolutionTests
     }
 
     [Fact]
-    public void TheSeedModelGivesWhatItsLayersGiveOneByOne()
+    public void ThePresentationModelGivesWhatItsLayersGiveOneByOne()
     {
         manual_seed(6);
         using var model = new Autoencoder();

@@ -17,7 +17,7 @@ namespace ImageRestoration.Cli.Benchmarks;
 public sealed record LayerTiming(string Part, string Input, double? ForwardMs, double TotalMs);
 
 /// <summary>
-/// Where a training step's time goes. Each layer of the seed model runs alone
+/// Where a training step's time goes. Each layer of the presentation's model runs alone
 /// on the very input it gets in a forward pass of one batch of training
 /// images: forward, then forward and backward (gradients for its weights and,
 /// past the first layer, for its input, as in training). The loss, the
@@ -29,7 +29,7 @@ public static class LayerProfile
 {
     private const int Repetitions = 40;
 
-    /// <summary>The seed model's layers in order, then the loss, the optimizer and the whole step, on <paramref name="batch"/>.</summary>
+    /// <summary>The presentation model's layers in order, then the loss, the optimizer and the whole step, on <paramref name="batch"/>.</summary>
     public static IReadOnlyList<LayerTiming> Measure(Tensor batch)
     {
         var configuration = new ExperimentConfiguration { Verbosity = 0 };

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace ImageRestoration.Cli.Benchmarks;
 
 /// <summary>
-/// Measures the seed model in this process, the way the PyTorch script
+/// Measures the presentation's model in this process, the way the PyTorch script
 /// measures it in its own: warm up, train full epochs of all training images
 /// (validating on a token 128 images, so the time is training), then time
 /// inference over the test images.

@@ -74,7 +74,7 @@ public static class DigitGrid
 
     /// <summary>
     /// The presentation's reconstruction figure: input digits, their codes
-    /// (for the seed autoencoder: 8 channels of 4x4, tiled, each stretched to
+    /// (for the presentation's autoencoder: 8 channels of 4x4, tiled, each stretched to
     /// [0,1]) and the decoded digits.
     /// </summary>
     public static DigitGridFigure Reconstructions(RestorationModel model, Tensor images, IReadOnlyList<byte>? labels = null, int count = 10,

@@ -128,12 +128,12 @@ public static class Figures
     /// trained on a smaller budget, set against the same model in the study on
     /// notebook 05's budget: the sentence that goes next to the smaller study's figure.
     /// </summary>
-    public static string SeedAcrossBudgets(StudyTable smaller, StudyTable notebookBudget, string degradation)
+    public static string PresentationAcrossBudgets(StudyTable smaller, StudyTable notebookBudget, string degradation)
     {
-        StudyRow Seed(StudyTable table) => table.Rows.FirstOrDefault(r => r.Kind == RestorerKind.Model && r.Model == ModelCatalog.Seed &&
-                                                                          r.TrainedOn == degradation && r.Degradation == degradation)
-                                           ?? throw new ArgumentException($"The {table.Study} study has no seed model trained on {degradation}.");
-        var (small, full) = (Seed(smaller), Seed(notebookBudget));
+        StudyRow Presentation(StudyTable table) => table.Rows.FirstOrDefault(r => r.Kind == RestorerKind.Model && r.Model == ModelCatalog.Presentation &&
+                                                                                  r.TrainedOn == degradation && r.Degradation == degradation)
+                                                   ?? throw new ArgumentException($"The {table.Study} study has no presentation model trained on {degradation}.");
+        var (small, full) = (Presentation(smaller), Presentation(notebookBudget));
         if (small.Epochs == full.Epochs && smaller.TrainImages == notebookBudget.TrainImages)
             return $"Every model here trained {small.Epochs} epochs on {smaller.TrainImages:N0} pictures, the budget of notebook 05.";
         return $"Every model here trained {small.Epochs} epochs on {smaller.TrainImages:N0} pictures, a smaller budget than notebook 05's " +
@@ -163,12 +163,12 @@ public static class Figures
     public static CapacityComparison CompareCapacity(ExperimentConfiguration configuration, string bigger, Func<ExperimentConfiguration, TrainingProgress>? progress = null,
         TextWriter? log = null)
     {
-        var seedConfiguration = configuration with { Model = ModelCatalog.Seed };
+        var presentationConfiguration = configuration with { Model = ModelCatalog.Presentation };
         var biggerConfiguration = configuration with { Model = bigger };
-        using var seed = Experiment.LoadOrRun(seedConfiguration, progress?.Invoke(seedConfiguration), log);
+        using var presentation = Experiment.LoadOrRun(presentationConfiguration, progress?.Invoke(presentationConfiguration), log);
         using var big = Experiment.LoadOrRun(biggerConfiguration, progress?.Invoke(biggerConfiguration), log);
-        var budget = $"{configuration.Epochs} epochs on {seed.Train.Count:N0} pictures";
-        return new CapacityComparison(budget, ModelCatalog.Seed, seed.Model.parameters().Sum(p => p.numel()), seed.History,
+        var budget = $"{configuration.Epochs} epochs on {presentation.Train.Count:N0} pictures";
+        return new CapacityComparison(budget, ModelCatalog.Presentation, presentation.Model.parameters().Sum(p => p.numel()), presentation.History,
             bigger, big.Model.parameters().Sum(p => p.numel()), big.History);
     }
 

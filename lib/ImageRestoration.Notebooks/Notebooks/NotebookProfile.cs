@@ -38,7 +38,7 @@ public sealed class NotebookProfile
     /// <summary>15 epochs on all 60,000 training and 10,000 test images: curves long enough to read, a training in about two minutes.</summary>
     public static NotebookProfile Class { get; } = new("class",
         "15 epochs on all 60,000 training images, validated on all 10,000 test images; notebook 07's degradation and capacity studies train 2 epochs on the first 30,000 (its baselines and noise sweep reuse notebook 05's run)",
-        "about 2 minutes per training of the seed (15 epochs at 6 to 9 s per epoch at 2 threads); " +
+        "about 2 minutes per training of the presentation's model (15 epochs at 6 to 9 s per epoch at 2 threads); " +
         "the whole collection's time, measured on a quiet 2-core machine, is in notebooks/README.md",
         ["epochs=15"], ["epochs=2", "trainLimit=30000", "testLimit=2000"]);
 
@@ -51,7 +51,7 @@ public sealed class NotebookProfile
     /// <summary>The presentation's configuration unchanged: 100 epochs on all 60,000 training and 10,000 test images.</summary>
     public static NotebookProfile Full { get; } = new("full",
         "the presentation's 100 epochs on all 60,000 training images, validated on all 10,000 test images",
-        "the seed's 100 epochs took 10 minutes 10 seconds from the command line at 2 threads on a quiet 2-core machine: 10 to 15 minutes per training, hours for notebook 07",
+        "the presentation model's 100 epochs took 10 minutes 10 seconds from the command line at 2 threads on a quiet 2-core machine: 10 to 15 minutes per training, hours for notebook 07",
         [], []);
 
     public static IReadOnlyList<NotebookProfile> All { get; } = [Class, Quick, Full];

@@ -28,7 +28,7 @@ public sealed record ClaimRuns(string Name, TrainingHistory Clean, TrainingHisto
 public sealed record ClaimThresholds(double PresentationLoss, double AroundShare, double InSyncShare, int SeveralSpikes, double GainDb);
 
 /// <summary>Two models trained with the same budget on the same noise: the presentation's and a bigger one.</summary>
-public sealed record CapacityComparison(string Budget, string Seed, long SeedParameters, TrainingHistory SeedHistory,
+public sealed record CapacityComparison(string Budget, string Presentation, long PresentationParameters, TrainingHistory PresentationHistory,
     string Bigger, long BiggerParameters, TrainingHistory BiggerHistory);
 
 /// <summary>
@@ -147,10 +147,10 @@ public static class PresentationClaims
 
     private static Claim Complexity(CapacityComparison c, ClaimThresholds t)
     {
-        var gain = Psnr.FromMse(c.BiggerHistory.Last!.ValidationMse) - Psnr.FromMse(c.SeedHistory.Last!.ValidationMse);
+        var gain = Psnr.FromMse(c.BiggerHistory.Last!.ValidationMse) - Psnr.FromMse(c.PresentationHistory.Last!.ValidationMse);
         return new("noisy", "improvements can be achieved by increasing complexity",
-            $"{c.Bigger} ({c.BiggerParameters:N0} parameters) against {c.Seed} ({c.SeedParameters:N0}), {c.Budget} each: validation PSNR " +
-            $"{F(Psnr.FromMse(c.BiggerHistory.Last!.ValidationMse), "0.00")} against {F(Psnr.FromMse(c.SeedHistory.Last!.ValidationMse), "0.00")} dB ({Signed(gain, "0.00")} dB)",
+            $"{c.Bigger} ({c.BiggerParameters:N0} parameters) against {c.Presentation} ({c.PresentationParameters:N0}), {c.Budget} each: validation PSNR " +
+            $"{F(Psnr.FromMse(c.BiggerHistory.Last!.ValidationMse), "0.00")} against {F(Psnr.FromMse(c.PresentationHistory.Last!.ValidationMse), "0.00")} dB ({Signed(gain, "0.00")} dB)",
             "not recorded (one model per mode)",
             $"holds with at least {F(t.GainDb, "0.#")} dB more validation PSNR for the bigger model on the same budget, partly with any gain",
             Text(gain >= t.GainDb ? Verdict.Holds : gain > 0 ? Verdict.Partly : Verdict.DoesNotHold));
@@ -181,14 +181,14 @@ public static class PresentationClaims
 
     private static Claim HigherDimensionality(CapacityComparison c, ClaimThresholds t)
     {
-        var gain = Psnr.FromMse(c.BiggerHistory.Last!.ValidationMse) - Psnr.FromMse(c.SeedHistory.Last!.ValidationMse);
-        var (seedGap, biggerGap) = (Gap(c.SeedHistory), Gap(c.BiggerHistory));
-        // The price of capacity is overfitting: the bigger model's validation loss above its training loss by more than "in sync" allows, and more than the seed's.
-        var tradeSeen = biggerGap > t.InSyncShare && biggerGap > seedGap;
+        var gain = Psnr.FromMse(c.BiggerHistory.Last!.ValidationMse) - Psnr.FromMse(c.PresentationHistory.Last!.ValidationMse);
+        var (presentationGap, biggerGap) = (Gap(c.PresentationHistory), Gap(c.BiggerHistory));
+        // The price of capacity is overfitting: the bigger model's validation loss above its training loss by more than "in sync" allows, and more than the presentation model's.
+        var tradeSeen = biggerGap > t.InSyncShare && biggerGap > presentationGap;
         return new("conclusions", "perks of higher dimensionality, a trade between higher capacity and overfitting",
-            $"{c.Bigger}: {Signed(gain, "0.00")} dB over {c.Seed}; validation against training {Signed(biggerGap)} for {c.Bigger}, {Signed(seedGap)} for {c.Seed}",
+            $"{c.Bigger}: {Signed(gain, "0.00")} dB over {c.Presentation}; validation against training {Signed(biggerGap)} for {c.Bigger}, {Signed(presentationGap)} for {c.Presentation}",
             "not recorded (one model per mode)",
-            $"holds with the perk (at least {F(t.GainDb, "0.#")} dB) and its price (the bigger model's validation loss over {Percent(t.InSyncShare)} above its training loss, more than the seed's); partly with one of them",
+            $"holds with the perk (at least {F(t.GainDb, "0.#")} dB) and its price (the bigger model's validation loss over {Percent(t.InSyncShare)} above its training loss, more than the presentation model's); partly with one of them",
             Text(gain >= t.GainDb && tradeSeen ? Verdict.Holds : gain >= t.GainDb || tradeSeen ? Verdict.Partly : Verdict.DoesNotHold));
     }
 

@@ -24,6 +24,12 @@ public static class ConfigurationFactory
 
     [ThreadStatic] private static int validations;
 
+    /// <summary>Where a test reads the notice of a renamed model on its own thread; null writes it to standard error.</summary>
+    [ThreadStatic] internal static TextWriter? NoticeWriter;
+
+    /// <summary>1 once standard error was told of the model's new name: once per process is enough.</summary>
+    private static int noticed;
+
     /// <summary>How many validations ran on this thread: lets a test prove an entry point validates once.</summary>
     internal static int Validations => validations;
 
@@ -76,7 +82,10 @@ public static class ConfigurationFactory
             if (equals <= 0)
                 errors.Add($"Override '{assignment}' is not of the form key=value (for example epochs=5).");
             else if (ConfigurationKeys.ToJson(assignment[..equals].Trim(), assignment[(equals + 1)..].Trim(), errors) is var (path, value))
+            {
+                if (path is ["model"] && value is JsonValue name && name.TryGetValue(out string? model)) NoticeRename(model);
                 Set(node, path, value);
+            }
         }
         // 'enabled' is written for readers and follows the patience; an override of the patience decides it anew.
         (node["earlyStopping"] as JsonObject)?.Remove("enabled");
@@ -118,8 +127,22 @@ public static class ConfigurationFactory
             throw new ConfigurationException($"{source}: invalid configuration: {JsonFailure.Describe(e)}", e);
         }
         if (configuration is null) throw new ConfigurationException($"{source}: the JSON is null, not a configuration object.");
+        // The model's former name is already mapped (ExperimentConfiguration.Model); only the text still shows it.
+        if (JsonNode.Parse(json) is JsonObject read && read["model"] is JsonValue name && name.TryGetValue(out string? model)) NoticeRename(model);
         // A file with "noise": null or "earlyStopping": null means the defaults, as a file without them does.
         return configuration with { Noise = configuration.Noise ?? new(), EarlyStopping = configuration.EarlyStopping ?? new() };
+    }
+
+    /// <summary>
+    /// Tells once that <paramref name="model"/>, read from a file or an override, is the
+    /// presentation model's former name (<see cref="Models.ModelCatalog.FormerPresentation"/>), which is read as the new one.
+    /// </summary>
+    private static void NoticeRename(string? model)
+    {
+        if (!Models.ModelCatalog.IsFormerName(model)) return;
+        var notice = $"model \"{model}\" is now called \"{Models.ModelCatalog.Presentation}\"";
+        if (NoticeWriter is { } writer) writer.WriteLine(notice);
+        else if (Interlocked.Exchange(ref noticed, 1) == 0) Console.Error.WriteLine(notice);
     }
 
     /// <summary>Throws one <see cref="ConfigurationException"/> listing every problem (<paramref name="errors"/> and every invalid value) by key.</summary>
@@ -132,9 +155,9 @@ public static class ConfigurationFactory
         }
 
         var c = configuration;
-        Check(c.ImageHeight == 28, "imageHeight", c.ImageHeight, "the seed model takes 28x28x1 images");
-        Check(c.ImageWidth == 28, "imageWidth", c.ImageWidth, "the seed model takes 28x28x1 images");
-        Check(c.Channels == 1, "channels", c.Channels, "the seed model takes 28x28x1 images");
+        Check(c.ImageHeight == 28, "imageHeight", c.ImageHeight, "the presentation's model takes 28x28x1 images");
+        Check(c.ImageWidth == 28, "imageWidth", c.ImageWidth, "the presentation's model takes 28x28x1 images");
+        Check(c.Channels == 1, "channels", c.Channels, "the presentation's model takes 28x28x1 images");
         Check(c.BatchSize > 0, "batchSize", c.BatchSize, "must be positive");
         Check(c.Epochs > 0, "epochs", c.Epochs, "must be positive");
         Check(c.Verbosity is >= 0 and <= 2, "verbosity", c.Verbosity, "must be 0, 1 or 2");

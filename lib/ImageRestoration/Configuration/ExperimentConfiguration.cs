@@ -14,13 +14,13 @@ namespace ImageRestoration.Configuration;
 /// </summary>
 public sealed record ExperimentConfiguration
 {
-    [Description("Image height in pixels (the seed model takes 28).")]
+    [Description("Image height in pixels (the presentation's model takes 28).")]
     public int ImageHeight { get; init; } = 28;
 
-    [Description("Image width in pixels (the seed model takes 28).")]
+    [Description("Image width in pixels (the presentation's model takes 28).")]
     public int ImageWidth { get; init; } = 28;
 
-    [Description("Colour channels (the seed model takes 1, greyscale).")]
+    [Description("Colour channels (the presentation's model takes 1, greyscale).")]
     public int Channels { get; init; } = 1;
 
     [Description("Images per mini-batch.")]
@@ -59,8 +59,14 @@ public sealed record ExperimentConfiguration
     [Description("Folder of run folders (configuration, checkpoint, history, model, TensorBoard events), one per run.")]
     public string LogDirectory { get; init; } = "runs";
 
-    [Description("Which model to train: seed (the presentation's autoencoder), wide, unet or unet-small; see ModelCatalog.")]
-    public string Model { get; init; } = Models.ModelCatalog.Seed;
+    [Description("Which model to train: presentation (the presentation's autoencoder), wide, unet or unet-small; see ModelCatalog.")]
+    public string Model
+    {
+        get;
+        // The presentation model's former name "seed" becomes its name here, whatever sets it (a file, an
+        // override, a copy made with 'with'), so comparisons and run names see one name (RunName hashes the old one).
+        init => field = Models.ModelCatalog.Canonical(value);
+    } = Models.ModelCatalog.Presentation;
 
     [Description("clean trains x -> x; denoising trains degraded(x) -> x.")]
     public TrainingMode Mode { get; init; } = TrainingMode.Clean;

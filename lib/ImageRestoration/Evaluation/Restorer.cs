@@ -55,6 +55,6 @@ public sealed class ModelRestorer(string name, nn.Module<Tensor, Tensor> model) 
         return Model.forward(degraded);
     }
 
-    /// <summary>Names a model after its catalog name, as in "seed" or "unet".</summary>
+    /// <summary>Names a model after its catalog name, as in "presentation" or "unet".</summary>
     public static ModelRestorer For(RestorationModel model, string name) => new(name, model);
 }

@@ -27,7 +27,7 @@ public sealed class Autoencoder : RestorationModel
         InitializeWeights();
     }
 
-    /// <summary>How many times the seed's filters each layer has (1: the presentation's model).</summary>
+    /// <summary>How many times the presentation model's filters each layer has (1: the presentation's model).</summary>
     public int Multiplier { get; }
 
     /// <summary>The presentation's separate encoder model: the same layers, the same weights.</summary>

@@ -5,23 +5,31 @@ using static TorchSharp.torch.nn;
 namespace ImageRestoration.Models;
 
 /// <summary>
-/// The models an experiment can name in its configuration (<c>model=seed</c>):
+/// The models an experiment can name in its configuration (<c>model=presentation</c>):
 /// the built-in ones, and any <c>Module&lt;Tensor, Tensor&gt;</c> a notebook
 /// <see cref="Register"/>s, which then trains through the same
-/// <c>Experiment</c> path as the seed.
+/// <c>Experiment</c> path as the presentation's model.
 /// </summary>
 public static class ModelCatalog
 {
     /// <summary>The presentation's 4,385-parameter autoencoder.</summary>
-    public const string Seed = "seed";
+    public const string Presentation = "presentation";
 
-    /// <summary>The seed's topology with every layer's filters multiplied (see <see cref="Autoencoder"/>).</summary>
+    /// <summary>
+    /// The presentation's model's first name, read so far as a random seed:
+    /// configurations, run folders and tables written before the rename still
+    /// say it, so it is still read (<see cref="Canonical"/>), and run names
+    /// still hash it (<c>RunName</c>), so those runs keep their names.
+    /// </summary>
+    internal const string FormerPresentation = "seed";
+
+    /// <summary>The presentation model's topology with every layer's filters multiplied (see <see cref="Autoencoder"/>).</summary>
     public const string Wide = "wide";
 
     /// <summary>A small U-Net: the encoder/decoder with skip connections (see <see cref="UNet"/>).</summary>
     public const string UNet = "unet";
 
-    /// <summary>The same U-Net with half the filters (8 at full resolution): 10,001 parameters, near the seed's budget.</summary>
+    /// <summary>The same U-Net with half the filters (8 at full resolution): 10,001 parameters, near the presentation model's budget.</summary>
     public const string UNetSmall = "unet-small";
 
     /// <summary>The blind photo denoiser (see <see cref="NoiseResidualNetwork"/>): 8 convolutions of 32 filters that predict the noise.</summary>
@@ -29,7 +37,7 @@ public static class ModelCatalog
 
     private static readonly Dictionary<string, Func<RestorationModel>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
-        [Seed] = () => new Autoencoder(),
+        [Presentation] = () => new Autoencoder(),
         [Wide] = () => new Autoencoder(multiplier: 4),
         [UNet] = () => new Models.UNet(),
         [UNetSmall] = () => new Models.UNet(channels: 8),
@@ -43,9 +51,19 @@ public static class ModelCatalog
 
     /// <summary>A new model with fresh weights drawn from the global generator (seed it first).</summary>
     public static RestorationModel Create(string name) =>
-        BuiltIn.TryGetValue(name, out var create) ? create()
+        BuiltIn.TryGetValue(Canonical(name), out var create) ? create()
         : Registered.TryGetValue(name, out var registered) ? registered.Create()
         : throw new ArgumentException($"Unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>
+    /// The model's current name: the presentation's model for its former name
+    /// (<see cref="FormerPresentation"/>, any case), any other name as given.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(name))]
+    internal static string? Canonical(string? name) => IsFormerName(name) ? Presentation : name;
+
+    /// <summary>True for the presentation model's former name, which a reader maps with <see cref="Canonical"/>.</summary>
+    internal static bool IsFormerName(string? name) => string.Equals(name, FormerPresentation, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Makes <paramref name="create"/> a model the configuration can name
@@ -59,7 +77,7 @@ public static class ModelCatalog
     {
         if (string.IsNullOrWhiteSpace(name) || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             throw new ArgumentException($"Model name '{name}': use letters, digits, '-' or '_' (it becomes part of a folder name).", nameof(name));
-        if (BuiltIn.ContainsKey(name))
+        if (BuiltIn.ContainsKey(name) || IsFormerName(name))
             throw new ArgumentException($"'{name}' is a built-in model; give yours another name.", nameof(name));
         RestorationModel Wrapped()
         {

@@ -5,7 +5,7 @@ namespace ImageRestoration.Models;
 
 /// <summary>
 /// A model that maps degraded 1x28x28 pictures to restored ones in [0,1]:
-/// the seed <see cref="Autoencoder"/> and the models compared with it.
+/// the presentation's <see cref="Autoencoder"/> and the models compared with it.
 /// </summary>
 public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(name)
 {
@@ -38,7 +38,7 @@ public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(nam
     }
 
     /// <summary>Loads weights written by <see cref="Save"/> into a fresh model of the named kind, ready to train or evaluate.</summary>
-    public static RestorationModel Load(string path, string modelName = ModelCatalog.Seed)
+    public static RestorationModel Load(string path, string modelName = ModelCatalog.Presentation)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file {path} not found.", path);
         var model = ModelCatalog.Create(modelName);

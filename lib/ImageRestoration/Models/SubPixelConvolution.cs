@@ -10,7 +10,7 @@ namespace ImageRestoration.Models;
 /// small picture, through its own sums of the kernel's taps; so one
 /// convolution with four times the output channels, then a pixel shuffle,
 /// gives the same values (to float rounding) from a quarter of the input and
-/// without the upsampled copy. For the seed model's last layer (16 channels to
+/// without the upsampled copy. For the presentation model's last layer (16 channels to
 /// 1 on 28x28) oneDNN's kernel is slow: measured at batch 128 on one thread,
 /// upsampling and convolving took 5.2 ms, this form 1.65 ms.
 /// </summary>

@@ -8,7 +8,7 @@ namespace ImageRestoration.Models;
 /// <summary>
 /// A small U-Net (Ronneberger, Fischer and Brox 2015), the skip design that
 /// image-denoising work such as Noise2Noise (Lehtinen et al. 2018) builds on:
-/// the seed's encoder/decoder shape (3x3 convolutions, max-pooling,
+/// the presentation model's encoder/decoder shape (3x3 convolutions, max-pooling,
 /// nearest-neighbour upsampling, a sigmoid output in [0,1] for the binary
 /// cross-entropy), but each decoder level also receives the encoder's
 /// feature maps of the same resolution through a skip connection, so fine

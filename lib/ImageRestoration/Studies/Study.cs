@@ -16,7 +16,7 @@ public sealed record StudyOptions
     public IReadOnlyList<double> NoiseLevels { get; init; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
     /// <summary>Capacity study: the models compared, by catalog name.</summary>
-    public IReadOnlyList<string> Models { get; init; } = [ModelCatalog.Seed, ModelCatalog.Wide, ModelCatalog.UNetSmall, ModelCatalog.UNet];
+    public IReadOnlyList<string> Models { get; init; } = [ModelCatalog.Presentation, ModelCatalog.Wide, ModelCatalog.UNetSmall, ModelCatalog.UNet];
 
     /// <summary>Degradation study: the degradations a model is trained on, each with the configuration's strength for it.</summary>
     public IReadOnlyList<DegradationKind> Degradations { get; init; } = Enum.GetValues<DegradationKind>();

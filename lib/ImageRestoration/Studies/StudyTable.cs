@@ -5,6 +5,7 @@ using System.Text;
 using ImageRestoration.Configuration;
 using ImageRestoration.Evaluation;
 using ImageRestoration.Metrics;
+using ImageRestoration.Models;
 
 namespace ImageRestoration.Studies;
 
@@ -15,7 +16,7 @@ namespace ImageRestoration.Studies;
 /// </summary>
 public sealed record StudyRow
 {
-    /// <summary>What restored the pictures: <c>degraded input</c>, <c>median 3x3</c>, <c>seed trained on gaussian-0.5</c>...</summary>
+    /// <summary>What restored the pictures: <c>degraded input</c>, <c>median 3x3</c>, <c>presentation trained on gaussian-0.5</c>...</summary>
     public required string Method { get; init; }
 
     public required RestorerKind Kind { get; init; }
@@ -26,8 +27,8 @@ public sealed record StudyRow
     /// <summary>Noise sweep: the Gaussian noise factor of the scored images.</summary>
     public double? NoiseLevel { get; init; }
 
-    /// <summary>A trained model's catalog name (<c>seed</c>, <c>wide</c>, <c>unet</c>).</summary>
-    public string? Model { get; init; }
+    /// <summary>A trained model's catalog name (<c>presentation</c>, <c>wide</c>, <c>unet</c>); a table saved with the former name reads as the new one.</summary>
+    public string? Model { get; init => field = ModelCatalog.Canonical(value); }
 
     /// <summary>What the model was trained on: <c>clean</c> or a degradation's name.</summary>
     public string? TrainedOn { get; init; }
@@ -67,6 +68,18 @@ public sealed record StudyRow
 
     /// <summary>Overfitting: test BCE minus training BCE.</summary>
     public double? BceGap => TrainBce is { } train ? Bce - train : null;
+
+    /// <summary>
+    /// This row with the presentation model's former name (<see cref="ModelCatalog.FormerPresentation"/>)
+    /// in its method replaced by the new one, as tables saved before the rename wrote it.
+    /// </summary>
+    internal StudyRow Renamed()
+    {
+        var former = ModelCatalog.FormerPresentation + " ";
+        return Kind == RestorerKind.Model && Method.StartsWith(former, StringComparison.Ordinal)
+            ? this with { Method = ModelCatalog.Presentation + " " + Method[former.Length..] }
+            : this;
+    }
 
     /// <summary>A row from a score.</summary>
     public static StudyRow From(Restorer restorer, string degradation, RestorationScore score) => new()
@@ -122,8 +135,13 @@ public sealed class StudyTable
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    public static StudyTable FromJson(string json) =>
-        JsonSerializer.Deserialize<StudyTable>(json, JsonOptions) ?? throw new InvalidDataException("The study JSON is null.");
+    /// <summary>Reads a table back; one saved before the presentation's model was renamed reads with the new name.</summary>
+    public static StudyTable FromJson(string json)
+    {
+        var table = JsonSerializer.Deserialize<StudyTable>(json, JsonOptions) ?? throw new InvalidDataException("The study JSON is null.");
+        for (var i = 0; i < table.Rows.Count; i++) table.Rows[i] = table.Rows[i].Renamed();
+        return table;
+    }
 
     public static StudyTable Load(string path) => FromJson(File.ReadAllText(path));
 

@@ -15,7 +15,7 @@ namespace ImageRestoration.Training;
 public static class RunName
 {
     public static string Of(ExperimentConfiguration configuration) =>
-        (configuration.Model == ModelCatalog.Seed ? "" : configuration.Model.ToLowerInvariant() + "-") +
+        (configuration.Model == ModelCatalog.Presentation ? "" : configuration.Model.ToLowerInvariant() + "-") +
         (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
         $"-seed{configuration.Seed}-{Fingerprint(configuration)}";
 
@@ -44,7 +44,12 @@ public static class RunName
     /// </summary>
     private static string Fingerprint(ExperimentConfiguration configuration)
     {
-        var text = configuration.Essence().ToJson() + ModelCatalog.Fingerprint(configuration.Model);
+        var essence = configuration.Essence().ToJson();
+        // The presentation's model was first called "seed", and every run made before the rename hashed that
+        // name: hashing it still keeps their names, so their folders, checkpoints and recorded runs still verify.
+        if (configuration.Model == ModelCatalog.Presentation)
+            essence = essence.Replace($"\"model\": \"{ModelCatalog.Presentation}\"", $"\"model\": \"{ModelCatalog.FormerPresentation}\"", StringComparison.Ordinal);
+        var text = essence + ModelCatalog.Fingerprint(configuration.Model);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
     }
 }
