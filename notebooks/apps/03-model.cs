@@ -134,13 +134,13 @@ Console.WriteLine($"So the decoder has to redraw each digit from {100.0 * codeSi
 // ## Try it yourself: your own model
 //
 // Any `Module<Tensor, Tensor>` that maps N x 1 x 28 x 28 pictures to N x 1 x 28 x 28 values in [0,1] can train through the same
-// `Experiment` and `Trainer` path as the seed. Register it under a name and the configuration can name it (`model=NAME`);
+// `Experiment` and `Trainer` path as the presentation's model. Register it under a name and the configuration can name it (`model=NAME`);
 // its run goes into its own folder, whose name covers the layers too.
 //
-// Here: the seed's layers with 16 channels instead of 8 in the code (16x4x4 = 256 numbers), trained for 3 epochs
+// Here: the presentation model's layers with 16 channels instead of 8 in the code (16x4x4 = 256 numbers), trained for 3 epochs
 // on the profile's pictures.
 
-// The seed's layers, with 16 channels instead of 8 in the code: 16x4x4 = 256 numbers.
+// The presentation model's layers, with 16 channels instead of 8 in the code: 16x4x4 = 256 numbers.
 Module<Tensor, Tensor> WiderBottleneck() => Sequential(
     ("conv1", Conv2d(1, 16, 3, padding: 1)), ("relu1", ReLU()), ("pool1", MaxPool2d(2, ceil_mode: true)),      // 16x14x14
     ("conv2", Conv2d(16, 8, 3, padding: 1)), ("relu2", ReLU()), ("pool2", MaxPool2d(2, ceil_mode: true)),      // 8x7x7
@@ -169,9 +169,9 @@ catch (ArgumentException e)
 }
 
 var variantLast = variant.History.Last!;
-Console.WriteLine($"The wider bottleneck ({ModelSummary.Of(variant.Model).TotalParameters:N0} parameters against the seed's {summary.TotalParameters:N0}) " +
+Console.WriteLine($"The wider bottleneck ({ModelSummary.Of(variant.Model).TotalParameters:N0} parameters against the presentation model's {summary.TotalParameters:N0}) " +
                   $"reached a validation loss of {variantLast.ValidationLoss:F4} after {variantLast.Epoch} epochs, {variant.History.Epochs.Average(e => e.Seconds):F1} s per epoch;");
-Console.WriteLine($"its run folder: {variant.RunFolder}. Notebook 04 trains the seed: compare its validation loss after epoch {variantLast.Epoch}.");
+Console.WriteLine($"its run folder: {variant.RunFolder}. Notebook 04 trains the presentation's model: compare its validation loss after epoch {variantLast.Epoch}.");
 
 // Edit `WiderBottleneck` above and run the cells again from there. Each version trains into a new run folder; none overwrites another.
 // Cost on the class profile: the 3 epochs took 15.4 s each in the committed class run on a quiet 2-core machine, under a minute in all

@@ -22,7 +22,7 @@ using static ImageRestoration.Notebooks.FileDisplay;
 // Parameters: the notebook's cell tagged "parameters". Edit them here.
 int? epochs = null;          // the profile's: class 15, quick 2, full 100 (the presentation's)
 double? learningRate = null; // Adam's step; the presentation's 0.001
-string? model = null;        // the seed autoencoder, or another built-in model: wide, unet, unet-small
+string? model = null;        // the presentation's autoencoder, or another built-in model: wide, unet, unet-small
 
 // # Clean training: an autoencoder learns to redraw digits
 // *Image restoration with a convolutional autoencoder · notebook 04 of 00–07*

@@ -23,7 +23,7 @@ using static ImageRestoration.Notebooks.FileDisplay;
 int? epochs = null;          // the profile's: class 15, quick 2, full 100 (the presentation's)
 double? noiseFactor = 0.5;   // the Gaussian noise's standard deviation (the presentation's 0.5; between 0 and 2)
 double? learningRate = null; // Adam's step; the presentation's 0.001
-string? model = null;        // the seed autoencoder, or another built-in model: wide, unet, unet-small
+string? model = null;        // the presentation's autoencoder, or another built-in model: wide, unet, unet-small
 
 // # Denoising: from noisy digits back to clean ones
 // *Image restoration with a convolutional autoencoder · notebook 05 of 00–07*

@@ -226,7 +226,7 @@ display(LossChart.Gap((recordedDenoising.Name, recorded.Of(TrainingMode.Denoisin
 // 07's capacity study reuses the two runs.
 
 var capacity = Figures.CompareCapacity(capacityConfiguration, ModelCatalog.UNetSmall, c => NotebookProfile.Progress(c), Console.Out);
-Console.WriteLine($"{capacity.Seed} ({capacity.SeedParameters:N0} parameters): validation BCE {capacity.SeedHistory.Last!.ValidationLoss:F4}; " +
+Console.WriteLine($"{capacity.Presentation} ({capacity.PresentationParameters:N0} parameters): validation BCE {capacity.PresentationHistory.Last!.ValidationLoss:F4}; " +
                   $"{capacity.Bigger} ({capacity.BiggerParameters:N0}): {capacity.BiggerHistory.Last!.ValidationLoss:F4}; {capacity.Budget} each.");
 
 // ## The presentation's claims, checked

@@ -35,7 +35,7 @@ double? noiseFactor = 0.5;   // the Gaussian noise the models learn to remove (t
 // - PSNR and SSIM of the autoencoder against classical filters (Gaussian blur, median, total variation) on the same noisy digits;
 // - how each method fares from light to heavy noise, with a model trained at one noise level;
 // - the autoencoder trained on other degradations: salt and pepper, missing pixels, a missing square (inpainting), blur;
-// - a capacity study: the seed model against a wider one and two U-Nets with skip connections;
+// - a capacity study: the presentation's model against a wider one and two U-Nets with skip connections;
 // - the quality targets, checked against this run's figures.
 
 // ## Setup
@@ -104,11 +104,11 @@ display(StudyChart.Of(sweep));
 
 // ## Other degradations
 //
-// One seed model trained on each of the library's degradations, against the best filter on the same pictures. Every model here has the
+// The presentation's model trained on each of the library's degradations, against the best filter on the same pictures. Every model here has the
 // studies' budget (printed above), the Gaussian one included; the line under the chart sets it against notebook 05's model.
 
 var degradations = Study.RunDegradations(studyConfiguration, studyOptions);
-Console.WriteLine(Figures.SeedAcrossBudgets(degradations, baselines, configuration.Noise.Create().Name));
+Console.WriteLine(Figures.PresentationAcrossBudgets(degradations, baselines, configuration.Noise.Create().Name));
 display(StudyChart.Of(degradations));
 
 display(Table.Of(degradations));
@@ -122,12 +122,12 @@ foreach (var kind in Enum.GetValues<DegradationKind>())
 
 // ## Capacity: the "perks of higher dimensionality"
 //
-// The same budget (the studies', printed above: epochs, data, noise) for the seed model, a wider one (4x the filters, same topology) and
+// The same budget (the studies', printed above: epochs, data, noise) for the presentation's model, a wider one (4x the filters, same topology) and
 // U-Nets at two widths (the encoder-decoder with skip connections that notebook 06 introduced; Ronneberger et al. 2015). Training
-// against test PSNR shows overfitting. The seed and the small U-Net are the runs notebook 06 compared, loaded here.
+// against test PSNR shows overfitting. The presentation's model and the small U-Net are the runs notebook 06 compared, loaded here.
 
 var capacity = Study.RunCapacity(studyConfiguration, studyOptions);
-Console.WriteLine(Figures.SeedAcrossBudgets(capacity, baselines, configuration.Noise.Create().Name));
+Console.WriteLine(Figures.PresentationAcrossBudgets(capacity, baselines, configuration.Noise.Create().Name));
 display(StudyChart.Of(capacity));
 
 display(Table.Of(capacity));
@@ -136,22 +136,22 @@ display(Table.Of(capacity));
 //
 // The quality targets, checked against this run. They are set for 20 epochs on all the pictures, the budget of
 // [docs/results.md](../docs/results.md), where every figure has its command; this profile's budgets are printed above.
-// The U-Net's lead over the seed depends on the budget: docs/results.md measures +3.61 dB after 20 epochs, less than the lead
-// the class profile's 2-epoch capacity study shows, because the seed catches up as both models train longer.
+// The U-Net's lead over the presentation's model depends on the budget: docs/results.md measures +3.61 dB after 20 epochs, less than the lead
+// the class profile's 2-epoch capacity study shows, because the presentation's model catches up as both models train longer.
 
-// The targets: +2 dB over the best filter, +2 dB over the seed for the best model, and a validation BCE
-// of at most 0.099 for the clean seed after 20 epochs or more.
+// The targets: +2 dB over the best filter, +2 dB over the presentation's model for the best model, and a validation BCE
+// of at most 0.099 for the presentation's model trained clean after 20 epochs or more.
 var targets = Conclusions.CheckTargets(baselines, capacity,
-    new QualityTargets(ModelOverBestFilterDb: 2, BestModelOverSeedDb: 2, CleanEpochs: 20, CleanValidationBce: 0.099));
+    new QualityTargets(ModelOverBestFilterDb: 2, BestModelOverPresentationDb: 2, CleanEpochs: 20, CleanValidationBce: 0.099));
 Console.WriteLine($"{targets.Count(t => t.Holds)} of {targets.Count} targets met in this {profile.Name}-profile run " +
                   $"(notebook 05's model: {Figures.Budget(configuration)}; capacity study: {Figures.Budget(studyConfiguration)}):");
 foreach (var target in targets)
     Console.WriteLine($"- {(target.Holds ? "met" : "not met")}: {target.Statement} {target.Evidence}.");
-var seedRow = capacity.Rows.First(r => r.Model == ModelCatalog.Seed && r.Kind == RestorerKind.Model);
+var presentationRow = capacity.Rows.First(r => r.Model == ModelCatalog.Presentation && r.Kind == RestorerKind.Model);
 var bestRow = capacity.Rows.Where(r => r.Kind == RestorerKind.Model).MaxBy(r => r.Psnr)!;
-Console.WriteLine(bestRow.Model == ModelCatalog.Seed
-    ? "So in this run the seed is the best of the capacity study: with this budget, more capacity has not paid yet."
-    : $"So capacity pays here: {bestRow.Model} restores {bestRow.Psnr - seedRow.Psnr:F2} dB better than the seed, both with {Figures.Budget(studyConfiguration)}, the presentation's \"perks of higher dimensionality\".");
+Console.WriteLine(bestRow.Model == ModelCatalog.Presentation
+    ? "So in this run the presentation's model is the best of the capacity study: with this budget, more capacity has not paid yet."
+    : $"So capacity pays here: {bestRow.Model} restores {bestRow.Psnr - presentationRow.Psnr:F2} dB better than the presentation's model, both with {Figures.Budget(studyConfiguration)}, the presentation's \"perks of higher dimensionality\".");
 
 // ## Try it yourself
 //
