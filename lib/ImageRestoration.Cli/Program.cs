@@ -192,7 +192,7 @@ public static class Program
     private static string KeyTable() =>
         "Configuration keys (default, type, meaning):" + Environment.NewLine +
         string.Join(Environment.NewLine, new ExperimentConfiguration().Keys()
-            .Select(k => $"  {k.Name,-23} {k.Value,-8} {k.Type,-32} {k.Description}"));
+            .Select(k => $"  {k.Name,-23} {k.Value,-14} {k.Type,-32} {k.Description}"));
 
     internal static List<string> Overrides(string[]? set, int? epochs, string? data)
     {

@@ -16,10 +16,10 @@ public static class ModelCatalog
     public const string Presentation = "presentation";
 
     /// <summary>
-    /// The presentation's model's first name, read so far as a random seed:
-    /// configurations, run folders and tables written before the rename still
-    /// say it, so it is still read (<see cref="Canonical"/>), and run names
-    /// still hash it (<c>RunName</c>), so those runs keep their names.
+    /// The presentation's model's first name, which read as the random seed
+    /// (a run named clean-seed42 trained "model seed"). Configurations, run
+    /// folders and tables written under it still read (<see cref="Canonical"/>),
+    /// and run names still hash it (<c>RunName</c>), so those runs keep their names.
     /// </summary>
     internal const string FormerPresentation = "seed";
 
