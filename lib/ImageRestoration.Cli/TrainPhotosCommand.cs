@@ -65,7 +65,7 @@ internal static class TrainPhotosCommand
         $"Training the photo denoiser: {settings.Patches} patches of {settings.PatchSize}x{settings.PatchSize} from {pictures} pictures in {directory}, " +
         $"{settings.Epochs} epochs, batch {settings.BatchSize} ({settings.Steps} steps), {settings.Loss} loss, learning rate {settings.LearningRate} " +
         $"to {settings.FinalLearningRate} (cosine), sigma {settings.SigmaLow}..{settings.SigmaHigh} of 255, seed {settings.Seed}, " +
-        $"{TorchSharp.torch.get_num_threads()} threads";
+        (TorchSharp.torch.get_num_threads() is 1 ? "1 thread" : $"{TorchSharp.torch.get_num_threads()} threads");
 
     /// <summary>The model's record: how to make it again (command, settings, pictures with SHA-256) and what it took (seconds, threads, CPU, history).</summary>
     private static void WriteRecord(string path, PhotoTrainingSettings settings, string directory, TimeSpan elapsed, TrainingHistory history)

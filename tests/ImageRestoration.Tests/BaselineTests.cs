@@ -148,6 +148,32 @@ public sealed class BaselineTests
     }
 
     [Fact]
+    public void NonLocalMeansLeavesAConstantImageAlone()
+    {
+        using var grey = full([1, 2, 30, 20], 0.7f);
+        using var restored = new NonLocalMeansDenoiser(0.8).Restore(grey);
+
+        Assert.Equal(grey.shape, restored.shape);
+        Assert.True((restored - 0.7f).abs().max().item<float>() < 1e-6f);
+    }
+
+    [Fact]
+    public void NonLocalMeansRemovesNoiseAndKeepsEdgesBetterThanABlur()
+    {
+        // Stripes of 0.2 and 0.8, six pixels wide, with Gaussian noise of sigma 0.1.
+        using var clean = (arange(48).floor_divide(6).remainder(2) * 0.6f + 0.2f).reshape(1, 1, 1, 48).expand(1, 1, 48, 48).contiguous();
+        using var generator = new Generator(3);
+        using var noisy = (clean + 0.1f * randn(clean.shape, generator: generator)).clamp(0, 1);
+
+        using var restored = new NonLocalMeansDenoiser(0.8).Restore(noisy);
+        using var blurred = new GaussianBlurFilter(1.0).Restore(noisy);
+
+        var (input, nlm, blur) = (Metrics.Psnr.Mean(noisy, clean), Metrics.Psnr.Mean(restored, clean), Metrics.Psnr.Mean(blurred, clean));
+        Assert.True(nlm > input + 6, $"non-local means {nlm:F2} dB against the noisy {input:F2} dB");
+        Assert.True(nlm > blur + 2, $"non-local means {nlm:F2} dB against a blur's {blur:F2} dB: edges kept");
+    }
+
+    [Fact]
     public void EveryBaselineKeepsTheShapeAndTheUnitRange()
     {
         using var noisy = Noisy(6);
@@ -168,6 +194,7 @@ public sealed class BaselineTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianBlurFilter(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TotalVariationDenoiser(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TotalVariationDenoiser(0.1, iterations: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NonLocalMeansDenoiser(0));
         Assert.Throws<ArgumentException>(() => ImageFilters.Median(zeros(28, 28), 3));
     }
 }
