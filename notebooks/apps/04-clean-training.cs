@@ -160,7 +160,7 @@ Console.WriteLine(clean.History.Epochs.Count < 3
 //
 // Edit one or two values and run the cell: it trains a configuration of its own, into a run folder whose name covers every value, so
 // this notebook's run is never overwritten (run it again unchanged and it loads the finished run instead of training). Cost on the
-// class profile: about 20 s for the 2 epochs below (19.8 s in the committed class run, on a quiet 2-core machine).
+// class profile: about 20 s for the 2 epochs below (22.5 s in the committed class run, on a quiet 2-core machine).
 // Look at the first epochs: does a larger learning rate lower the loss faster, and does its validation curve stay as smooth?
 
 var tryLearningRate = 0.01;  // the presentation's is 0.001

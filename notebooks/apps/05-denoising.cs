@@ -126,7 +126,7 @@ Console.WriteLine(score.OutputMse < score.InputMse
 //
 // Edit one or two values and run the cell: it trains a configuration of its own, into a run folder whose name covers every value, so
 // this notebook's run is never overwritten (run it again unchanged and it loads the finished run). Cost on the class profile: about
-// 20 s for the 2 epochs below (15.3 s in the committed class run, on a quiet 2-core machine).
+// 20 s for the 2 epochs below (16.2 s in the committed class run, on a quiet 2-core machine).
 // Look at the validation curves: lighter noise (0.3) gives a lower loss, since less of each digit is lost; heavier noise (0.8) a higher one.
 // `noise.clip=false` in the list rescales instead of clipping: a grey background, a different task.
 

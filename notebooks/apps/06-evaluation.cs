@@ -192,6 +192,7 @@ Console.WriteLine(denoisingEpochs.Verdict());
 // spikes in the validation loss, a loss that settles near 0.087. The repository keeps that run as data in
 // [data/recorded/presentation-100-epochs](../data/recorded/presentation-100-epochs): the clean and the denoising training, 100 epochs each,
 // made with the command line (each folder holds the configuration, whose hash is the end of the folder's name, and the history of every epoch).
+// They were recorded when the presentation's model was still called "seed" in the configuration, hence the one-line notice as they load.
 // Nothing here is trained now: every figure below is computed from those files, and every chart names them as recorded.
 // `bash data/recorded/record-presentation.sh` makes them again (15 to 30 minutes on 2 cores).
 

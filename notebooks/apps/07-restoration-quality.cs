@@ -157,7 +157,7 @@ Console.WriteLine(bestRow.Model == ModelCatalog.Presentation
 //
 // Score notebook 05's model and the filters at noise levels of your choice: edit the list and run the cell. Nothing trains and no
 // study file is written (the sweep's table above stays as it is). Cost on the class profile: each level scores every method on the
-// 10,000 test pictures, about half a minute per level (29 s for the one level below in the committed class run, on a quiet 2-core
+// 10,000 test pictures, about half a minute per level (24 s for the one level below in the committed class run, on a quiet 2-core
 // machine); 0.5 costs nothing, the baselines scored it.
 // Look at where the model's line crosses the best filter's: trained at 0.5 only, the model loses to the filters on light noise it never saw.
 

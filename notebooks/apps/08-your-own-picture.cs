@@ -106,7 +106,7 @@ Console.WriteLine($"The model is {SignedNumber.Format(margin, 2)} dB from the be
 // Put the path of your own PNG or JPEG (8-bit grey or RGB) in `yourFile`. Without a clean original there is nothing to
 // score against, so the cell shows the picture, its estimated noise and the restoration. The same from a terminal, for
 // whole folders and pictures of any size: `image-restoration restore my-photos --out restored` (PNG out; it refuses to
-// overwrite a file unless `--force`). Cost: under a second for the 451x300 cat (0.6 s in the committed run, on a quiet 2-core
+// overwrite a file unless `--force`). Cost: under a second for the 451x300 cat (0.4 s in the committed run, on a quiet 2-core
 // machine); larger pictures take longer, in proportion to their pixels.
 
 var yourFile = "";   // e.g. "/home/me/Pictures/night-shot.jpg"; empty: the noisy cat above
@@ -149,7 +149,7 @@ Console.WriteLine(margin > 0
 // ## Try it yourself: another noise level
 //
 // Edit the noise level and run the cell: the same picture with new noise, restored by the same blind model, nothing trained.
-// Cost on any profile: about two seconds (1.7 s in the committed run, on a quiet 2-core machine). Look at the PSNR gain and
+// Cost on any profile: under a second (0.3 s in the committed run, on a quiet 2-core machine). Look at the PSNR gain and
 // at the zoomed crops: inside the trained range (5 to 55) the model removes the noise without being told its level; at 70 or
 // more, outside it, see how much grain it leaves. For a longer fine-tune, set `Epochs = 3` and `Patches = 2048` in the
 // fine-tune cell above (a few minutes).
@@ -160,6 +160,6 @@ var tryRestored = PhotoDenoiser.Restore(denoiser, tryNoisy);
 var noisyPsnr = Psnr.Mean(tryNoisy.unsqueeze(0), clean.unsqueeze(0));
 var restoredPsnr = Psnr.Mean(tryRestored.unsqueeze(0), clean.unsqueeze(0));
 Console.WriteLine($"Sigma {trySigma}: estimated {NoiseLevel.Estimate(tryNoisy) * 255:F1}; PSNR {noisyPsnr:F2} dB noisy, {restoredPsnr:F2} dB restored.");
-display(display(new PhotoFigure([($"noisy (σ {trySigma})", tryNoisy), ("restored", tryRestored), ("original", clean)])));
+display(new PhotoFigure([($"noisy (σ {trySigma})", tryNoisy), ("restored", tryRestored), ("original", clean)]));
 
 // Back to the start: [00 · Introduction](00-introduction.ipynb) · Previous: [07 · Restoration quality, measured](07-restoration-quality.ipynb) · How to run these notebooks: [README](README.md)
