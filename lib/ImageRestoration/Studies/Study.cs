@@ -224,8 +224,7 @@ public static class Study
 
     private static IEnumerable<StudyRow> ScoreInputAndBaselines(Tensor degraded, Tensor clean, string degradation, StudyOptions options)
     {
-        IEnumerable<Restorer> restorers = [new NoRestoration(), .. options.Baselines()];
-        foreach (var restorer in restorers)
+        foreach (var restorer in InputAndBaselines(options))
         {
             options.Log?.WriteLine($"  scoring {restorer.Name} on {degradation}");
             yield return StudyRow.From(restorer, degradation, Evaluator.Score(restorer, degraded, clean, options.EvaluationBatchSize));
@@ -241,10 +240,13 @@ public static class Study
     {
         if (options.Scored is not { Study: Baselines } table || RunName.Of(table.Configuration) != RunName.Of(configuration)) return null;
         var rows = table.Rows.Where(r => r.Degradation == degradation && r.TrainedOn != "clean").ToList();
-        var expected = new[] { new NoRestoration().Name }.Concat(options.Baselines().Select(b => b.Name));
+        var expected = InputAndBaselines(options).Select(r => r.Name);
         var methods = rows.Where(r => r.Kind != RestorerKind.Model).Select(r => r.Method);
         return methods.SequenceEqual(expected) && rows.Count(r => r.Kind == RestorerKind.Model) == 1 ? rows : null;
     }
+
+    /// <summary>What a study scores besides its models, in its rows' order: the degraded input, then every baseline.</summary>
+    private static IReadOnlyList<Restorer> InputAndBaselines(StudyOptions options) => [new NoRestoration(), .. options.Baselines()];
 
     private static StudyRow ScoreModel(ExperimentResult result, Tensor degraded, string degradation, StudyOptions options)
     {
