@@ -100,10 +100,11 @@ public static partial class CommittedOutputs
         if (!string.IsNullOrEmpty(home) && Path.TrimEndingDirectorySeparator(Path.GetFullPath(home)) is { Length: > 1 } homeFolder)
         {
             prefixes.Add((homeFolder + "/", "~/"));
-            // The kernel names the extensions it loads from the NuGet cache: a reader needs the package, not the cache's folder.
+            // The kernel names the extensions it loads from the NuGet cache: a reader needs the package, not the cache's
+            // folder. "(NuGet packages) skiasharp/..." keeps the package's path relative, so it never reads as a root folder.
             var packages = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 1 } configured
                 ? Path.GetFullPath(configured) : Path.Combine(homeFolder, ".nuget", "packages");
-            prefixes.Add((Path.TrimEndingDirectorySeparator(packages) + "/", NuGetPackages + "/"));
+            prefixes.Add((Path.TrimEndingDirectorySeparator(packages) + "/", NuGetPackages + " "));
         }
         return [.. prefixes.OrderByDescending(p => p.Prefix.Length)];
     }

@@ -32,7 +32,7 @@ using static ImageRestoration.Notebooks.FileDisplay;
 // This notebook shows:
 // - a test photograph (never seen in training) with Gaussian noise, and the noise level estimated from the noisy picture alone;
 // - the shipped photo denoiser restoring it: noisy / restored / original, with zoomed crops;
-// - PSNR and SSIM against the classical filters (Gaussian blur, median, total variation at their best settings);
+// - PSNR and SSIM against the classical filters (Gaussian blur, median, total variation and non-local means at their best settings);
 // - how to restore your own file, here or with `image-restoration restore`;
 // - a one-minute fine-tune of the shipped model, the same training that made it.
 
@@ -85,7 +85,7 @@ display(figure);
 
 // ## Against the classical filters
 //
-// The same noisy picture restored by Gaussian blur, a median filter and total-variation denoising, each at the setting of
+// The same noisy picture restored by Gaussian blur, a median filter, total-variation denoising and non-local means, each at the setting of
 // its grid that scores best against the clean picture (an advantage the model does not get: it is told nothing).
 // PSNR (dB) and SSIM, higher is better.
 

@@ -108,7 +108,7 @@ public sealed class CommittedOutputsTests
         var html = (string)notebook["cells"]![0]!["outputs"]![0]!["data"]!["text/html"]!;
         Assert.Contains("Saved to runs/notebooks/class/clean-seed42-1a2b3c4d;", html);
         Assert.Contains("data in ../shared/data/mnist;", html);
-        Assert.Contains($"Loading extensions from `{CommittedOutputs.NuGetPackages}/skiasharp/x.dll`", html);
+        Assert.Contains($"Loading extensions from `{CommittedOutputs.NuGetPackages} skiasharp/x.dll`", html);
         Assert.DoesNotContain(root, html);
         Assert.Empty(CommittedOutputs.Problems(notebook));
     }
@@ -132,7 +132,7 @@ public sealed class CommittedOutputsTests
     [Fact]
     public void RelativePathsAndMediaTypesAreNotMachinePaths()
     {
-        var notebook = Notebook(("run", Html("text/html, 10/2, runs/notebooks/class/x, ../shared/data/mnist, (NuGet packages)/skiasharp/a.dll, </div> /* c */")));
+        var notebook = Notebook(("run", Html("text/html, 10/2, runs/notebooks/class/x, ../shared/data/mnist, (NuGet packages) skiasharp/a.dll, </div> /* c */")));
         CommittedOutputs.Stamp(notebook, "class", "notebook-runner", DateTimeOffset.UtcNow);
 
         Assert.Empty(CommittedOutputs.Problems(notebook));
