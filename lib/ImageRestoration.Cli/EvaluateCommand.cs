@@ -22,51 +22,22 @@ internal static class EvaluateCommand
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var folder = new RunFolder(parsed.GetValue(run)!.FullName);
-            folder.VerifyComplete();
-            var trained = folder.LoadConfiguration();
-            folder.RequireIdentity(trained);
-            var overrides = Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data));
-            var configuration = ConfigurationFactory.Create(trained, overrides, Environment.CurrentDirectory);
-            AllowedChanges.RequireEvaluation(trained, configuration);
-            Experiment.Prepare(configuration);
-            var directory = DataLocator.Resolve(configuration.DataDirectory, log: output);
-            // Asking for data by name (--data, or dataDirectory even left empty) is what allows other data than the run's.
-            var explicitData = overrides.Any(o => o.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase));
-            TellData(folder, directory, explicitData, output, error);
-            using (var test = ImageDataset.Load(directory, DatasetSplit.Test, configuration.TestLimit))
-            using (var model = folder.LoadModel())
+            var evaluation = RunEvaluation.Of(folder, Program.Overrides(parsed.GetValue(set), null, parsed.GetValue(data)), output);
+            if (evaluation.OtherData is { } other)
             {
-                test.RequireImageSize(configuration.ImageHeight, configuration.ImageWidth);
-                var score = Experiment.Score(configuration, model, test.Images);
-                var inputs = configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create().Name : "clean";
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{folder}: {score.Images} test images ({inputs}): PSNR {score.Psnr:F2} dB, SSIM {score.Ssim:F4}, BCE {score.Bce:F4}, MSE {score.Mse:F5}"));
-                output.WriteLine(JsonSerializer.Serialize(score));
+                // Said on both streams, so its scores are never read as the run's.
+                output.WriteLine("WARNING: " + other);
+                error.WriteLine("WARNING: " + other);
             }
+            else
+                output.WriteLine($"Scored the test images in {DisplayPath.Of(evaluation.DataDirectory)}: the run's own data (same content as it was trained on).");
+            var score = evaluation.Score;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{folder}: {score.Images} test images ({evaluation.Inputs}): PSNR {score.Psnr:F2} dB, SSIM {score.Ssim:F4}, BCE {score.Bce:F4}, MSE {score.Mse:F5}"));
+            output.WriteLine(JsonSerializer.Serialize(score));
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// Says which data is scored. Other data than the run's is refused unless
-    /// asked for explicitly (--data or dataDirectory), and then said loudly,
-    /// on both streams, so its scores are never read as the run's.
-    /// </summary>
-    private static void TellData(RunFolder folder, string directory, bool explicitData, TextWriter output, TextWriter error)
-    {
-        var current = DataFingerprint.Of(directory);
-        if (!explicitData) folder.RequireSameData(current);
-        var pinned = folder.LoadData();
-        if (pinned.SameContentAs(current))
-        {
-            output.WriteLine($"Scoring the test images in {DisplayPath.Of(current.Directory)}: the run's own data (same content as it was trained on).");
-            return;
-        }
-        var warning = $"WARNING: NOT the run's data: {folder} was trained on the data in {DisplayPath.Of(pinned.Directory)}; these scores are on other content, " +
-                      $"the test images in {DisplayPath.Of(current.Directory)}.";
-        output.WriteLine(warning);
-        error.WriteLine(warning);
     }
 
     /// <summary><c>epochs</c>: the epochs study of finished or running runs, from their history alone (no training).</summary>

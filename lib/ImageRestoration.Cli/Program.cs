@@ -109,7 +109,7 @@ public static class Program
         var config = new Option<FileInfo?>("--config") { Description = "A JSON configuration file (keys below)." };
         var set = new Option<string[]>("--set")
         {
-            Description = "Override a configuration value, as key=value (repeatable), e.g. --set epochs=5 --set noise.factor=0.3.",
+            Description = "Override a configuration value, as key=value (repeatable), e.g. --set epochs=5 --set degradation.noiseFactor=0.3.",
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
@@ -148,21 +148,19 @@ public static class Program
             if (target.HasRun && !parsed.GetValue(force))
                 throw new ConfigurationException($"{target} already holds a run. Continue it with --resume {target}, " +
                                                  "start over with --force, or choose another logDirectory or seed.");
-            return Train(configuration, target, resume: false, output, error, interrupt);
+            return Train(configuration, target, output, error, interrupt);
         }));
         return train;
     }
 
-    /// <summary>The run folder's own configuration with the overrides, trained on from its checkpoint.</summary>
+    /// <summary>The run folder's own configuration with the overrides (as <see cref="ResumePlan"/> allows), trained on from its checkpoint.</summary>
     private static int Resume(RunFolder folder, bool withConfigFile, List<string> overrides, TextWriter output, TextWriter error, CancellationToken interrupt)
     {
-        if (!File.Exists(folder.ConfigurationFile))
-            throw new ConfigurationException($"{folder} is not a run folder: {folder.ConfigurationFile} is missing.");
         if (withConfigFile)
             throw new ConfigurationException(
                 $"A resumed run keeps its configuration: '--config' cannot change (only {string.Join(", ", AllowedChanges.ForResume)} can).");
-        // What the overrides may change is Experiment.Resume's rule (AllowedChanges.RequireResume).
-        return Train(ConfigurationFactory.Create(folder.LoadConfiguration(), overrides), folder, resume: true, output, error, interrupt);
+        var plan = ResumePlan.For(folder, overrides);
+        return Train(plan.Configuration, folder, output, error, interrupt, resume: plan);
     }
 
     private static Command CreateSummary(TextWriter output, TextWriter error, Option<string[]> set)
@@ -202,17 +200,18 @@ public static class Program
         return all;
     }
 
-    private static int Train(ExperimentConfiguration configuration, RunFolder folder, bool resume, TextWriter output, TextWriter error, CancellationToken interrupt)
+    private static int Train(ExperimentConfiguration configuration, RunFolder folder, TextWriter output, TextWriter error, CancellationToken interrupt,
+        ResumePlan? resume = null)
     {
-        output.WriteLine($"{(resume ? "Resuming" : "Training")} {RunName.Of(configuration)}: {configuration.Epochs} epochs, " +
+        output.WriteLine($"{(resume is not null ? "Resuming" : "Training")} {RunName.Of(configuration)}: {configuration.Epochs} epochs, " +
                          $"batch {configuration.BatchSize}, model {configuration.Model}; run folder {folder}");
         // Redraw the progress line in place only on a terminal.
         var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var progress = new TrainingProgress(output, configuration.Verbosity, configuration.Epochs, live);
         try
         {
-            using var result = resume
-                ? Experiment.Resume(folder, configuration, progress, output, interrupt)
+            using var result = resume is not null
+                ? Experiment.Resume(resume, progress, output, interrupt)
                 : Experiment.Run(configuration, progress, output, interrupt);
             var last = result.History.Last!;
             output.WriteLine($"Trained on {result.Train.Count} images from {DisplayPath.Of(result.Train.Source)}, validated on {result.Test.Count}.");

@@ -6,7 +6,7 @@ namespace ImageRestoration;
 /// <summary>
 /// What is wrong with a JSON file, in its reader's terms: the kind of fault
 /// (an unknown key, a value of the wrong type, broken syntax) and where, as
-/// the dotted path of the key (<c>noise.factor</c>), never a .NET type name.
+/// the dotted path of the key (<c>degradation.noiseFactor</c>), never a .NET type name.
 /// The configuration and the history readers describe their faults through it.
 /// </summary>
 internal static partial class JsonFailure

@@ -30,7 +30,7 @@ public sealed class CommandLineTests : IDisposable
         var (code, output, _) = Run("keys");
         Assert.Equal(0, code);
         Assert.Matches(@"batchSize\s+128", output);
-        Assert.Matches(@"noise\.factor\s+0\.5", output);
+        Assert.Matches(@"degradation\.noiseFactor\s+0\.5", output);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(4385, metrics.Parameters);
         Assert.InRange(metrics.ValidationPsnr, 1, 60);
 
-        var (evaluated, scores, evaluateError) = Run("evaluate", folder, "--set", "mode=denoising", "--set", "noise.factor=0.3");
+        var (evaluated, scores, evaluateError) = Run("evaluate", folder, "--set", "mode=denoising", "--set", "degradation.noiseFactor=0.3");
         Assert.True(evaluated == 0, evaluateError);
         Assert.Contains("10 test images (gaussian-0.3): PSNR", scores);
         var (refused, _, refusal) = Run("evaluate", folder, "--set", "model=unet");

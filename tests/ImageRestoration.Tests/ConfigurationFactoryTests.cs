@@ -27,11 +27,11 @@ public sealed class ConfigurationFactoryTests : IDisposable
     public void EveryProblemIsReportedByItsKeyInOneError()
     {
         var error = Assert.Throws<ConfigurationException>(() =>
-            ConfigurationFactory.Create(overrides: ["batchSize=0", "epochs=abc", "colour=red", "noise.factor=5", "seed"]));
+            ConfigurationFactory.Create(overrides: ["batchSize=0", "epochs=abc", "colour=red", "degradation.noiseFactor=5", "seed"]));
         Assert.Contains("batchSize = 0: must be positive", error.Message);
         Assert.Contains("epochs = 'abc': not a valid whole number", error.Message);
         Assert.Contains("Unknown configuration key 'colour'", error.Message);
-        Assert.Contains("noise.factor = 5: must be between 0 and 2", error.Message);
+        Assert.Contains("degradation.noiseFactor = 5: must be between 0 and 2", error.Message);
         Assert.Contains("Override 'seed' is not of the form key=value", error.Message);
     }
 
@@ -39,11 +39,11 @@ public sealed class ConfigurationFactoryTests : IDisposable
     public void DefaultsThenFileThenOverridesInThatOrder()
     {
         var file = temp.File("configuration.json");
-        File.WriteAllText(file, """{ "epochs": 7, "batchSize": 64, "noise": { "factor": 0.3 } }""");
+        File.WriteAllText(file, """{ "epochs": 7, "batchSize": 64, "degradation": { "noiseFactor": 0.3 } }""");
         var configuration = ConfigurationFactory.Create(file, ["batchSize=32", "dataDirectory=data"], dataRelativeTo: temp.Path);
         Assert.Equal(7, configuration.Epochs);
         Assert.Equal(32, configuration.BatchSize);
-        Assert.Equal(0.3, configuration.Noise.Factor);
+        Assert.Equal(0.3, configuration.Degradation.NoiseFactor);
         Assert.Equal(1e-3, configuration.LearningRate);
         Assert.Equal(Path.Combine(temp.Path, "data"), configuration.DataDirectory);
     }
@@ -56,8 +56,8 @@ public sealed class ConfigurationFactoryTests : IDisposable
         Assert.Equal(configuration, copy);
         Assert.Equal(RunName.Of(configuration), RunName.Of(copy));
         Assert.Equal(RunName.Of(configuration), RunName.Of(ExperimentConfiguration.FromJson(configuration.ToJson())));
-        var edited = configuration.With("noise.factor=0.3");
-        Assert.Equal((0.3, 0.5), (edited.Noise.Factor, configuration.Noise.Factor));
+        var edited = configuration.With("degradation.noiseFactor=0.3");
+        Assert.Equal((0.3, 0.5), (edited.Degradation.NoiseFactor, configuration.Degradation.NoiseFactor));
     }
 
     [Fact]
@@ -78,6 +78,22 @@ public sealed class ConfigurationFactoryTests : IDisposable
             "--set", "batchSize=32", "--set", "verbosity=0", "--set", "threads=1"], TextWriter.Null, TextWriter.Null);
         Assert.Equal(0, code);
         Assert.Equal(before + 1, ConfigurationFactory.Validations);
+    }
+
+    [Fact]
+    public void TheCommandLinesResumeAndEvaluateValidateTheSavedAndTheChangedConfigurationOnceEach()
+    {
+        TinyMnist.Write(temp.Path, train: 64, test: 16);
+        var runs = temp.File("runs");
+        Assert.Equal(0, Program.Run(["train", "--epochs", "1", "--data", temp.Path, "--set", $"logDirectory={runs}",
+            "--set", "batchSize=32", "--set", "verbosity=0", "--set", "threads=1"], TextWriter.Null, TextWriter.Null));
+        var folder = Assert.Single(Directory.GetDirectories(runs));
+        var before = ConfigurationFactory.Validations;
+        Assert.Equal(0, Program.Run(["train", "--resume", folder, "--epochs", "2"], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(before + 2, ConfigurationFactory.Validations);
+        before = ConfigurationFactory.Validations;
+        Assert.Equal(0, Program.Run(["evaluate", folder, "--set", "testLimit=8"], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(before + 2, ConfigurationFactory.Validations);
     }
 
     [Fact]
@@ -106,14 +122,14 @@ public sealed class ConfigurationFactoryTests : IDisposable
     public void AnEvaluationMayChangeTheTestImagesNotTheModel()
     {
         var trained = new ExperimentConfiguration().With("mode=denoising");
-        AllowedChanges.RequireEvaluation(trained, trained.With("noise.factor=0.3", "testLimit=100", "threads=1"));
-        AllowedChanges.RequireEvaluation(trained, trained.With("noise.kind=blur", "noise.sigma=2"));
+        AllowedChanges.RequireEvaluation(trained, trained.With("degradation.noiseFactor=0.3", "testLimit=100", "threads=1"));
+        AllowedChanges.RequireEvaluation(trained, trained.With("degradation.kind=blur", "degradation.blurSigma=2"));
         Assert.Contains("'model' cannot change",
             Assert.Throws<ConfigurationException>(() => AllowedChanges.RequireEvaluation(trained, trained.With("model=wide"))).Message);
-        Assert.Contains("'noise.sigma' does not apply to noise.kind gaussian",
-            Assert.Throws<ConfigurationException>(() => AllowedChanges.RequireEvaluation(trained, trained.With("noise.sigma=2"))).Message);
+        Assert.Contains("'degradation.blurSigma' does not apply to degradation.kind gaussian",
+            Assert.Throws<ConfigurationException>(() => AllowedChanges.RequireEvaluation(trained, trained.With("degradation.blurSigma=2"))).Message);
         Assert.Contains("evaluated clean",
-            Assert.Throws<ConfigurationException>(() => AllowedChanges.RequireEvaluation(trained, trained.With("mode=clean", "noise.factor=0.3"))).Message);
+            Assert.Throws<ConfigurationException>(() => AllowedChanges.RequireEvaluation(trained, trained.With("mode=clean", "degradation.noiseFactor=0.3"))).Message);
     }
 
     [Fact]

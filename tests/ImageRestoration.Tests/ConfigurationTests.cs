@@ -20,14 +20,14 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(10, c.PicturesShown);
         Assert.Equal(1e-3, c.LearningRate);
         Assert.Equal(1e-7, c.AdamEpsilon);
-        Assert.Equal(0.5, c.Noise.Factor);
-        Assert.IsType<GaussianNoise>(c.Noise.Create());
+        Assert.Equal(0.5, c.Degradation.NoiseFactor);
+        Assert.IsType<GaussianNoise>(c.Degradation.Create());
     }
 
     [Fact]
     public void JsonRoundTripKeepsEveryValue()
     {
-        var c = new ExperimentConfiguration().With("epochs=7", "noise.kind=salt-and-pepper", "noise.amount=0.3", "dataDirectory=/data", "mode=denoising");
+        var c = new ExperimentConfiguration().With("epochs=7", "degradation.kind=salt-and-pepper", "degradation.amount=0.3", "dataDirectory=/data", "mode=denoising");
         var path = temp.File("c.json");
         c.Save(path);
 
@@ -41,10 +41,10 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void OverridesByDottedKeyAnyCase()
     {
-        var c = new ExperimentConfiguration().With("epochs=5", "Noise.Factor=0.3", "noise.clip=false", "learningRate=2e-3", "seed=7");
+        var c = new ExperimentConfiguration().With("epochs=5", "Degradation.NoiseFactor=0.3", "degradation.noiseClip=false", "learningRate=2e-3", "seed=7");
         Assert.Equal(5, c.Epochs);
-        Assert.Equal(0.3, c.Noise.Factor);
-        Assert.False(c.Noise.Clip);
+        Assert.Equal(0.3, c.Degradation.NoiseFactor);
+        Assert.False(c.Degradation.NoiseClip);
         Assert.Equal(2e-3, c.LearningRate);
         Assert.Equal(7, c.Seed);
     }
@@ -53,8 +53,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("batchSize=0", "batchSize = 0")]
     [InlineData("batchSize=-4", "batchSize = -4")]
     [InlineData("epochs=0", "epochs = 0")]
-    [InlineData("noise.factor=5", "noise.factor = 5")]
-    [InlineData("noise.amount=1.5", "noise.amount = 1.5")]
+    [InlineData("degradation.noiseFactor=5", "degradation.noiseFactor = 5")]
+    [InlineData("degradation.amount=1.5", "degradation.amount = 1.5")]
     [InlineData("verbosity=3", "verbosity = 3")]
     [InlineData("learningRate=0", "learningRate = 0")]
     [InlineData("imageWidth=32", "imageWidth = 32")]
@@ -66,8 +66,8 @@ public sealed class ConfigurationTests : IDisposable
 
     [Theory]
     [InlineData("epochs=abc", "epochs = 'abc': not a valid whole number")]
-    [InlineData("noise.kind=fog", "noise.kind = 'fog'")]
-    [InlineData("noise.clip=maybe", "noise.clip = 'maybe'")]
+    [InlineData("degradation.kind=fog", "degradation.kind = 'fog'")]
+    [InlineData("degradation.noiseClip=maybe", "degradation.noiseClip = 'maybe'")]
     [InlineData("epoch=5", "Unknown configuration key 'epoch'")]
     [InlineData("noise=5", "Unknown configuration key 'noise'")]
     [InlineData("noise.std=0.3", "Unknown configuration key 'noise.std'")]
@@ -82,7 +82,7 @@ public sealed class ConfigurationTests : IDisposable
     public void UnknownJsonKeyIsNamedWithTheFile()
     {
         var path = temp.File("bad.json");
-        File.WriteAllText(path, """{ "epochs": 5, "noise": { "std": 0.3 } }""");
+        File.WriteAllText(path, """{ "epochs": 5, "degradation": { "std": 0.3 } }""");
 
         var error = Assert.Throws<ConfigurationException>(() => ExperimentConfiguration.Load(path));
 
@@ -123,8 +123,8 @@ public sealed class ConfigurationTests : IDisposable
     {
         var keys = new ExperimentConfiguration().Keys().ToDictionary(k => k.Name);
         Assert.Equal("128", keys["batchSize"].Value);
-        Assert.Equal("0.5", keys["noise.factor"].Value);
-        Assert.Equal("gaussian", keys["noise.kind"].Value);
+        Assert.Equal("0.5", keys["degradation.noiseFactor"].Value);
+        Assert.Equal("gaussian", keys["degradation.kind"].Value);
         Assert.All(keys.Values, k => Assert.False(string.IsNullOrEmpty(k.Description), k.Name));
     }
 
@@ -141,7 +141,7 @@ public sealed class ConfigurationTests : IDisposable
         var a = new ExperimentConfiguration().With("epochs=20");
         Assert.True(a.IsSameExperimentAs(a.With("verbosity=2", "threads=1", "picturesShown=5", "logDirectory=/elsewhere")));
         Assert.False(a.IsSameExperimentAs(a.With("epochs=21")));
-        Assert.False(a.IsSameExperimentAs(a.With("noise.factor=0.3")));
+        Assert.False(a.IsSameExperimentAs(a.With("degradation.noiseFactor=0.3")));
         Assert.False(a.IsSameExperimentAs(a.With("dataDirectory=/usr/share/datasets/fashion-mnist")));
     }
 }

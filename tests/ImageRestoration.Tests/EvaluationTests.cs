@@ -19,7 +19,7 @@ public sealed class EvaluationTests(MnistFixture mnist)
     {
         using var clean = mnist.Test.Images.narrow(0, 0, 50);
 
-        var score = Evaluator.Score(new NoRestoration(), clean, clean);
+        var score = Evaluator.Score(Restorer.None, clean, clean);
 
         Assert.Equal(50, score.Images);
         Assert.Equal(50, score.ExactImages);
@@ -85,7 +85,7 @@ public sealed class EvaluationTests(MnistFixture mnist)
         using var clean = mnist.Test.Images.narrow(0, 0, 500);
         using var noisy = new GaussianNoise(0.5).ApplyOnce(clean, 43);
 
-        var input = Evaluator.Score(new NoRestoration(), noisy, clean);
+        var input = Evaluator.Score(Restorer.None, noisy, clean);
         var median = Evaluator.Score(new MedianFilter(3), noisy, clean);
 
         // Clipped N(0, 0.25) noise on mostly black digits: about 9.4 dB (measured 9.38 on 1,000 test images).

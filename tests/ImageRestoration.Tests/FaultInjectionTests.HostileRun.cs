@@ -241,9 +241,9 @@ public sealed partial class FaultInjectionTests
         if (clock.Elapsed > TimeSpan.FromSeconds(30)) failures.Add($"--config /dev/zero took {clock.Elapsed.TotalSeconds:F0} s to refuse");
         Case("a configuration of 2 MiB", TrainWith(Config("huge", "{" + new string(' ', 2 << 20) + "}")), 2, "huge.json");
         Case("earlyStopping.enabled true", TrainWith(Config("enabled", """{"earlyStopping": {"enabled": true}}""")), 2, "enabled");
-        Case("an unknown nested key", TrainWith(Config("nested", """{"noise": {"bogus": 1}}""")), 2, "bogus");
+        Case("an unknown nested key", TrainWith(Config("nested", """{"degradation": {"bogus": 1}}""")), 2, "bogus");
         Case("an unknown key two levels down", TrainWith(Config("deep", """{"earlyStopping": {"patience": 1, "more": {"x": 1}}}""")), 2, "more");
-        Case("a nested value of the wrong type", TrainWith(Config("type", """{"noise": {"factor": "high"}}""")), 2, "noise.factor");
+        Case("a nested value of the wrong type", TrainWith(Config("type", """{"degradation": {"noiseFactor": "high"}}""")), 2, "degradation.noiseFactor");
         Case("a section that is a number", TrainWith(Config("section", """{"earlyStopping": 5}""")), 2, "earlyStopping");
 
         const string runner = "notebook-runner.dll";

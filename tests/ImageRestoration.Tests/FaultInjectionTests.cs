@@ -243,7 +243,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper log) : IDispos
     /// <summary>A finished run; each of its files with a bit flipped at seeded positions; evaluate and resume must refuse, naming the file.</summary>
     private void BitFlips(string data, RunFolder folder)
     {
-        Case("noise.factor on a clean run", ["evaluate", folder.Path, "--set", "noise.factor=0.3"], 2, "noise.factor");
+        Case("degradation.noiseFactor on a clean run", ["evaluate", folder.Path, "--set", "degradation.noiseFactor=0.3"], 2, "degradation.noiseFactor");
         Case("a resume asking for fewer epochs", ["train", "--resume", folder.Path, "--epochs", "1"], 2, "epochs = 1");
         var random = new Random(2026);
         foreach (var name in new[] { "configuration.json", "data.json", "checkpoint.bin", "history.json", "history.csv", "model.bin", "metrics.json", "complete.json" })

@@ -73,22 +73,22 @@ public sealed class MoreDegradationTests
     [Fact]
     public void ConfigurationSelectsTheNewKinds()
     {
-        var square = new ExperimentConfiguration().With("noise.kind=square-mask", "noise.size=12").Noise.Create();
-        var blur = new ExperimentConfiguration().With("noise.kind=blur", "noise.sigma=0.8").Noise.Create();
+        var square = new ExperimentConfiguration().With("degradation.kind=square-mask", "degradation.squareSize=12").Degradation.Create();
+        var blur = new ExperimentConfiguration().With("degradation.kind=blur", "degradation.blurSigma=0.8").Degradation.Create();
 
         Assert.Equal(12, Assert.IsType<SquareMask>(square).Size);
         Assert.Equal(0.8, Assert.IsType<Blur>(blur).Sigma);
         Assert.Equal("square-mask-12", square.Name);
-        Assert.Equal(8, new ExperimentConfiguration().Noise.Size);
-        Assert.Equal(1.5, new ExperimentConfiguration().Noise.Sigma);
+        Assert.Equal(8, new ExperimentConfiguration().Degradation.SquareSize);
+        Assert.Equal(1.5, new ExperimentConfiguration().Degradation.BlurSigma);
     }
 
     [Theory]
-    [InlineData("noise.size=0", "noise.size = 0")]
-    [InlineData("noise.size=29", "noise.size = 29")]
-    [InlineData("noise.sigma=0", "noise.sigma = 0")]
-    [InlineData("noise.sigma=7.5", "noise.sigma = 7.5")]
-    [InlineData("noise.sigma=NaN", "noise.sigma = 'NaN': not a valid number")]
+    [InlineData("degradation.squareSize=0", "degradation.squareSize = 0")]
+    [InlineData("degradation.squareSize=29", "degradation.squareSize = 29")]
+    [InlineData("degradation.blurSigma=0", "degradation.blurSigma = 0")]
+    [InlineData("degradation.blurSigma=7.5", "degradation.blurSigma = 7.5")]
+    [InlineData("degradation.blurSigma=NaN", "degradation.blurSigma = 'NaN': not a valid number")]
     public void InvalidStrengthsNameTheKeyAndTheValue(string assignment, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => new ExperimentConfiguration().With(assignment));

@@ -133,7 +133,7 @@ public sealed class NotebookAppTests
         Assert.Equal(3, edited.Epochs);
         Assert.Equal(quick.Configuration("mode=clean").Epochs, profile.Epochs);
         Assert.NotEqual(RunFolder.For(profile).Path, RunFolder.For(edited).Path);
-        Assert.Equal(0.3, quick.With(new { noiseFactor = 0.3 }).Configuration("mode=denoising").Noise.Factor);
+        Assert.Equal(0.3, quick.With(new { noiseFactor = 0.3 }).Configuration("mode=denoising").Degradation.NoiseFactor);
         Assert.Contains("epoch", Assert.Throws<ConfigurationException>(() => quick.With(new { epoch = 3 })).Message);
     }
 }

@@ -29,7 +29,7 @@ public sealed class RerunTests : IDisposable
     [InlineData("epochs=3")]
     [InlineData("learningRate=0.002")]
     [InlineData("batchSize=64")]
-    [InlineData("noise.factor=0.3")]
+    [InlineData("degradation.noiseFactor=0.3")]
     [InlineData("earlyStopping.patience=2")]
     public void AnEditThatChangesResultsTrainsIntoANewFolder(string edit)
     {
@@ -76,11 +76,11 @@ public sealed class RerunTests : IDisposable
         var saved = Environment.GetEnvironmentVariable(NotebookProfile.OverridesVariable);
         try
         {
-            Environment.SetEnvironmentVariable(NotebookProfile.OverridesVariable, "noise.factor=0.3;epochs=4");
-            var configuration = NotebookProfile.Quick.Configuration("mode=denoising", "noise.factor=0.5", "epochs=2");
-            Assert.Equal((0.3, 4), (configuration.Noise.Factor, configuration.Epochs));
-            var study = NotebookProfile.Class.StudyConfiguration("noise.factor=0.5");
-            Assert.Equal((0.3, 4), (study.Noise.Factor, study.Epochs));
+            Environment.SetEnvironmentVariable(NotebookProfile.OverridesVariable, "degradation.noiseFactor=0.3;epochs=4");
+            var configuration = NotebookProfile.Quick.Configuration("mode=denoising", "degradation.noiseFactor=0.5", "epochs=2");
+            Assert.Equal((0.3, 4), (configuration.Degradation.NoiseFactor, configuration.Epochs));
+            var study = NotebookProfile.Class.StudyConfiguration("degradation.noiseFactor=0.5");
+            Assert.Equal((0.3, 4), (study.Degradation.NoiseFactor, study.Epochs));
         }
         finally
         {

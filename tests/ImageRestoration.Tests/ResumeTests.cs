@@ -20,7 +20,7 @@ public sealed class ResumeTests(MnistFixture mnist) : IDisposable
         history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss, e.TrainMse, e.ValidationMse)).ToList();
 
     private static Trainer NewTrainer(RestorationModel model, string? checkpoint) =>
-        new(model, Configuration, Configuration.Noise.Create())
+        new(model, Configuration, Configuration.Degradation.Create())
             { Progress = new TrainingProgress(null, 0, 3, false), CheckpointFile = checkpoint };
 
     [Fact]

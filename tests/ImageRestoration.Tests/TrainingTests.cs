@@ -93,7 +93,7 @@ public sealed class TrainingTests(MnistFixture mnist) : IDisposable
         List<(double, double, double, double)> Run()
         {
             var configuration = Configuration("epochs=2", "mode=denoising");
-            var (model, trainer) = Build(configuration, configuration.Noise.Create());
+            var (model, trainer) = Build(configuration, configuration.Degradation.Create());
             using var _m = model;
             return trainer.Fit(train, test).Epochs.Select(e => (e.TrainLoss, e.ValidationLoss, e.TrainMse, e.ValidationMse)).ToList();
         }

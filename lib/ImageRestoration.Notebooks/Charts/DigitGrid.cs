@@ -102,7 +102,7 @@ public static class DigitGrid
 
     /// <summary>The same figure for a run trained on any degradation (masks, blur...): degraded inputs, restorations and originals.</summary>
     public static DigitGridFigure Restorations(ExperimentResult run, string? title = null) =>
-        Restorations(run, title ?? $"{run.Configuration.Noise.Create().Name}: degraded, restored and original", ("degraded", "restored"));
+        Restorations(run, title ?? $"{run.Configuration.Degradation.Create().Name}: degraded, restored and original", ("degraded", "restored"));
 
     /// <summary>The denoising figure from given noisy inputs and their originals (the first <paramref name="count"/> of each).</summary>
     public static DigitGridFigure Denoising(RestorationModel model, Tensor noisy, Tensor originals, IReadOnlyList<byte>? labels = null,
@@ -119,7 +119,7 @@ public static class DigitGrid
     private static DigitGridFigure Restorations(ExperimentResult run, string? title, (string Input, string Output) rowTitles)
     {
         var configuration = run.Configuration;
-        using var degraded = ValidationInputs.Of(configuration, run.Test.Images, configuration.Noise.Create());
+        using var degraded = ValidationInputs.Of(configuration, run.Test.Images, configuration.Degradation.Create());
         return Restorations(run.Model, degraded, run.Test.Images, run.Test.Labels, configuration.PicturesShown, title, rowTitles);
     }
 

@@ -94,7 +94,7 @@ public static class Figures
         using var scope = NewDisposeScope();
         var test = result.Test.Images;
         var inputs = ValidationInputs.Of(result.Configuration, test);
-        var input = Evaluator.Score(new NoRestoration(), inputs, test);
+        var input = Evaluator.Score(Restorer.None, inputs, test);
         var output = Evaluator.Score(new ModelRestorer(run, result.Model), inputs, test);
         var meanImage = result.Train.Images.mean([0], keepdim: true);
         return new TestScore(run, input.Mse, output.Mse, output.Bce, nn.functional.mse_loss(meanImage.expand_as(test), test).item<float>(),
@@ -108,7 +108,7 @@ public static class Figures
     public static DigitGridFigure Restorations(ExperimentConfiguration configuration)
     {
         using var run = Experiment.LoadOrRun(configuration);
-        return DigitGrid.Restorations(run, $"{configuration.Model} trained on {configuration.Noise.Create().Name}: degraded, restored and original");
+        return DigitGrid.Restorations(run, $"{configuration.Model} trained on {configuration.Degradation.Create().Name}: degraded, restored and original");
     }
 
     /// <summary>A run's first and final losses, the validation-minus-training gap and the mean epoch time.</summary>

@@ -10,8 +10,9 @@ namespace ImageRestoration.Notebooks;
 /// object (<c>profile.With(new { epochs, learningRate })</c>). A runner
 /// (papermill, or notebook-runner's <c>-p NAME VALUE</c>) injects a cell
 /// after it that sets them again. Each variable names a configuration key
-/// without its dots, in any case (<c>noiseFactor</c> is <c>noise.factor</c>);
-/// null leaves the key at the profile's value.
+/// without its dots, or by its last part alone when no other key ends so, in
+/// any case (<c>noiseFactor</c> is <c>degradation.noiseFactor</c>); null
+/// leaves the key at the profile's value.
 /// </summary>
 internal static class NotebookParameters
 {
@@ -24,11 +25,19 @@ internal static class NotebookParameters
         {
             if (property.GetValue(parameters) is not { } value) continue;
             var key = keys.FirstOrDefault(k => string.Equals(k.Replace(".", ""), property.Name, StringComparison.OrdinalIgnoreCase))
+                      ?? ByLastPart(keys, property.Name)
                       ?? throw new ConfigurationException(
                           $"parameter {property.Name}: no configuration key of that name (a parameter is a key without its dots: {string.Join(", ", keys.Select(k => k.Replace(".", "")))}).");
             overrides.Add($"{key}={Text(value)}");
         }
         return overrides;
+    }
+
+    /// <summary>The one key whose last part is <paramref name="name"/>; null when none is, or several are.</summary>
+    private static string? ByLastPart(List<string> keys, string name)
+    {
+        var matches = keys.Where(k => string.Equals(k.Split('.')[^1], name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count == 1 ? matches[0] : null;
     }
 
     private static string Text(object value) => value switch

@@ -13,7 +13,8 @@ public static class AllowedChanges
 
     /// <summary>Keys an evaluation may change: which test images and how they are degraded, not the model.</summary>
     public static IReadOnlyList<string> ForEvaluation { get; } =
-        ["mode", "noise.kind", "noise.factor", "noise.amount", "noise.clip", "noise.size", "noise.sigma", "testLimit", "dataDirectory", "threads"];
+        ["mode", "degradation.kind", "degradation.noiseFactor", "degradation.amount", "degradation.noiseClip", "degradation.squareSize",
+         "degradation.blurSigma", "testLimit", "dataDirectory", "threads"];
 
     /// <summary>The dotted keys whose values differ between the two configurations, in key order.</summary>
     public static IReadOnlyList<string> Changed(ExperimentConfiguration from, ExperimentConfiguration to)
@@ -45,20 +46,20 @@ public static class AllowedChanges
             throw new ConfigurationException(
                 $"evaluate keeps the trained model: '{fixedKey}' cannot change (only {string.Join(", ", ForEvaluation)} can).");
         var clean = evaluated.Mode != TrainingMode.Denoising;
-        if (changed.FirstOrDefault(k => k.StartsWith("noise.", StringComparison.Ordinal) && (clean || !Applies(evaluated.Noise, k))) is { } unused)
+        if (changed.FirstOrDefault(k => k.StartsWith("degradation.", StringComparison.Ordinal) && (clean || !Applies(evaluated.Degradation, k))) is { } unused)
             throw new ConfigurationException(clean
                 ? $"'{unused}' does not apply: the images are evaluated clean (mode clean); add --set mode=denoising to evaluate on degraded ones."
-                : $"'{unused}' does not apply to noise.kind {evaluated.Noise.Create().Name}.");
+                : $"'{unused}' does not apply to degradation.kind {evaluated.Degradation.Create().Name}.");
     }
 
     /// <summary>True when the key changes what <see cref="DegradationSettings.Create"/> makes for the settings' kind.</summary>
     private static bool Applies(DegradationSettings settings, string key) => key switch
     {
-        "noise.kind" => true,
-        "noise.factor" or "noise.clip" => settings.Kind == DegradationKind.Gaussian,
-        "noise.amount" => settings.Kind is DegradationKind.SaltAndPepper or DegradationKind.Mask,
-        "noise.size" => settings.Kind == DegradationKind.SquareMask,
-        "noise.sigma" => settings.Kind == DegradationKind.Blur,
+        "degradation.kind" => true,
+        "degradation.noiseFactor" or "degradation.noiseClip" => settings.Kind == DegradationKind.Gaussian,
+        "degradation.amount" => settings.Kind is DegradationKind.SaltAndPepper or DegradationKind.Mask,
+        "degradation.squareSize" => settings.Kind == DegradationKind.SquareMask,
+        "degradation.blurSigma" => settings.Kind == DegradationKind.Blur,
         _ => false,
     };
 }

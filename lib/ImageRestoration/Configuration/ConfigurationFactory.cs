@@ -24,12 +24,6 @@ public static class ConfigurationFactory
 
     [ThreadStatic] private static int validations;
 
-    /// <summary>Where a test reads the notice of a renamed model on its own thread; null writes it to standard error.</summary>
-    [ThreadStatic] internal static TextWriter? NoticeWriter;
-
-    /// <summary>1 once standard error was told of the model's new name: once per process is enough.</summary>
-    private static int noticed;
-
     /// <summary>How many validations ran on this thread: lets a test prove an entry point validates once.</summary>
     internal static int Validations => validations;
 
@@ -83,7 +77,7 @@ public static class ConfigurationFactory
                 errors.Add($"Override '{assignment}' is not of the form key=value (for example epochs=5).");
             else if (ConfigurationKeys.ToJson(assignment[..equals].Trim(), assignment[(equals + 1)..].Trim(), errors) is var (path, value))
             {
-                if (path is ["model"] && value is JsonValue name && name.TryGetValue(out string? model)) NoticeRename(model);
+                if (path is ["model"] && value is JsonValue name && name.TryGetValue(out string? model)) FormerNames.NoticeModel(model);
                 Set(node, path, value);
             }
         }
@@ -120,29 +114,17 @@ public static class ConfigurationFactory
         ExperimentConfiguration? configuration;
         try
         {
-            configuration = JsonSerializer.Deserialize<ExperimentConfiguration>(json, ExperimentConfiguration.JsonOptions);
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            if (node is JsonObject settings) FormerNames.Update(settings, source);
+            configuration = node.Deserialize<ExperimentConfiguration>(ExperimentConfiguration.JsonOptions);
         }
         catch (JsonException e)
         {
             throw new ConfigurationException($"{source}: invalid configuration: {JsonFailure.Describe(e)}", e);
         }
         if (configuration is null) throw new ConfigurationException($"{source}: the JSON is null, not a configuration object.");
-        // The model's former name is already mapped (ExperimentConfiguration.Model); only the text still shows it.
-        if (JsonNode.Parse(json) is JsonObject read && read["model"] is JsonValue name && name.TryGetValue(out string? model)) NoticeRename(model);
-        // A file with "noise": null or "earlyStopping": null means the defaults, as a file without them does.
-        return configuration with { Noise = configuration.Noise ?? new(), EarlyStopping = configuration.EarlyStopping ?? new() };
-    }
-
-    /// <summary>
-    /// Tells once that <paramref name="model"/>, read from a file or an override, is the
-    /// presentation model's former name (<see cref="Models.ModelCatalog.FormerPresentation"/>), which is read as the new one.
-    /// </summary>
-    private static void NoticeRename(string? model)
-    {
-        if (!Models.ModelCatalog.IsFormerName(model)) return;
-        var notice = $"model \"{model}\" is now called \"{Models.ModelCatalog.Presentation}\"";
-        if (NoticeWriter is { } writer) writer.WriteLine(notice);
-        else if (Interlocked.Exchange(ref noticed, 1) == 0) Console.Error.WriteLine(notice);
+        // A file with "degradation": null or "earlyStopping": null means the defaults, as a file without them does.
+        return configuration with { Degradation = configuration.Degradation ?? new(), EarlyStopping = configuration.EarlyStopping ?? new() };
     }
 
     /// <summary>Throws one <see cref="ConfigurationException"/> listing every problem (<paramref name="errors"/> and every invalid value) by key.</summary>
@@ -171,7 +153,7 @@ public static class ConfigurationFactory
         Check(Enum.IsDefined(c.Mode), "mode", c.Mode, "must be clean or denoising");
         Check(Models.ModelCatalog.Names.Contains(c.Model, StringComparer.OrdinalIgnoreCase), "model", c.Model,
             "must be one of " + string.Join(", ", Models.ModelCatalog.Names));
-        c.Noise.Validate(Check);
+        c.Degradation.Validate(Check);
         c.EarlyStopping.Validate(Check);
         if (errors.Count > 0)
             throw new ConfigurationException($"{source}: invalid configuration:{Environment.NewLine}  " +

@@ -9,7 +9,7 @@ namespace ImageRestoration.Configuration;
 /// <summary>A dotted configuration key with its current value and what it means.</summary>
 public sealed record ConfigurationKey(string Name, string Type, string Value, string Description);
 
-/// <summary>Configuration values by dotted key (<c>noise.factor</c>): listed by reflection over the settings records, and turned into JSON for <see cref="ConfigurationFactory"/>.</summary>
+/// <summary>Configuration values by dotted key (<c>degradation.noiseFactor</c>): listed by reflection over the settings records, and turned into JSON for <see cref="ConfigurationFactory"/>.</summary>
 internal static class ConfigurationKeys
 {
     public static IReadOnlyList<ConfigurationKey> Of(object settings, string prefix = "")
@@ -35,7 +35,7 @@ internal static class ConfigurationKeys
     public static (string[] Path, JsonNode? Value)? ToJson(string key, string text, List<string> errors)
     {
         var type = typeof(ExperimentConfiguration);
-        var parts = key.Split('.');
+        var parts = FormerNames.Key(key).Split('.');
         var path = new string[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {

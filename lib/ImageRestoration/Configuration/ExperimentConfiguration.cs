@@ -71,8 +71,8 @@ public sealed record ExperimentConfiguration
     [Description("clean trains x -> x; denoising trains degraded(x) -> x.")]
     public TrainingMode Mode { get; init; } = TrainingMode.Clean;
 
-    [Description("How pictures are degraded for denoising.")]
-    public DegradationSettings Noise { get; init; } = new();
+    [Description("How pictures are degraded for denoising: noise, missing pixels or blur.")]
+    public DegradationSettings Degradation { get; init; } = new();
 
     [Description("When to stop before the last epoch (Keras's EarlyStopping); off by default.")]
     public EarlyStoppingSettings EarlyStopping { get; init; } = new();
@@ -108,7 +108,7 @@ public sealed record ExperimentConfiguration
     /// <summary>The keys that change results: this configuration with verbosity, picturesShown, threads and logDirectory at fixed values.</summary>
     internal ExperimentConfiguration Essence() => this with { Verbosity = 0, PicturesShown = 1, Threads = 0, LogDirectory = "runs" };
 
-    /// <summary>Every dotted key (<c>epochs</c>, <c>noise.factor</c>) with its current value and description.</summary>
+    /// <summary>Every dotted key (<c>epochs</c>, <c>degradation.noiseFactor</c>) with its current value and description.</summary>
     public IReadOnlyList<ConfigurationKey> Keys() => ConfigurationKeys.Of(this);
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace ImageRestoration.Data;
 /// the SHA-256 of each standard file's decompressed content. Two folders with
 /// the same content are the same data; one folder whose files changed is not.
 /// </summary>
-public sealed record DataFingerprint(string Directory, IReadOnlyDictionary<string, string> ContentSha256)
+internal sealed record DataFingerprint(string Directory, IReadOnlyDictionary<string, string> ContentSha256)
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

@@ -31,10 +31,13 @@ public abstract class Restorer
     public abstract Tensor Restore(Tensor degraded);
 
     public override string ToString() => Name;
+
+    /// <summary>The "degraded input" row of a table: the degraded pictures as they are, scored like any restorer.</summary>
+    public static Restorer None { get; } = new NoRestoration();
 }
 
 /// <summary>The "noisy input" row: returns the degraded pictures as they are.</summary>
-public sealed class NoRestoration : Restorer
+internal sealed class NoRestoration : Restorer
 {
     public override string Name => "degraded input";
     public override RestorerKind Kind => RestorerKind.Input;

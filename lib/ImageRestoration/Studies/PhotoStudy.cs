@@ -81,7 +81,7 @@ public static class PhotoStudy
     /// <summary>Scores <paramref name="model"/> and the classical grid on the named C x H x W pictures in [0,1] (at <see cref="Sigmas"/> unless told).</summary>
     public static PhotoStudyResult Run(IReadOnlyList<(string Name, Tensor Picture)> pictures, Restorer model, long seed = 7, IReadOnlyList<double>? sigmas = null)
     {
-        var restorers = new List<Restorer> { new NoRestoration(), model };
+        var restorers = new List<Restorer> { Restorer.None, model };
         restorers.AddRange(ClassicalGrid());
         var scores = new List<PhotoScore>();
         foreach (var sigma in sigmas ?? Sigmas)

@@ -100,7 +100,7 @@ public static class Study
         options ??= new StudyOptions();
         var clock = Stopwatch.StartNew();
         var noisyConfiguration = configuration with { Mode = TrainingMode.Denoising };
-        var degradation = noisyConfiguration.Noise.Create();
+        var degradation = noisyConfiguration.Degradation.Create();
         var rows = new List<StudyRow>();
         int trainCount, testCount;
         using (var noisy = Train(noisyConfiguration, options))
@@ -128,12 +128,12 @@ public static class Study
         options ??= new StudyOptions();
         if (options.NoiseLevels.Count == 0) throw new ArgumentException("The noise sweep needs at least one noise level.", nameof(options));
         var clock = Stopwatch.StartNew();
-        var trainedConfiguration = configuration with { Mode = TrainingMode.Denoising, Noise = configuration.Noise with { Kind = DegradationKind.Gaussian } };
+        var trainedConfiguration = configuration with { Mode = TrainingMode.Denoising, Degradation = configuration.Degradation with { Kind = DegradationKind.Gaussian } };
         var rows = new List<StudyRow>();
         using var result = Train(trainedConfiguration, options);
         foreach (var level in options.NoiseLevels)
         {
-            var degradation = (trainedConfiguration.Noise with { Factor = level }).Create();
+            var degradation = (trainedConfiguration.Degradation with { NoiseFactor = level }).Create();
             if (AlreadyScored(options, configuration, degradation.Name) is { } scored)
             {
                 options.Log?.WriteLine($"At {degradation.Name}: the baselines study's rows, scored on the same pictures");
@@ -145,7 +145,7 @@ public static class Study
             rows.AddRange(ScoreInputAndBaselines(degraded, result.Test.Images, degradation.Name, options).Select(r => r with { NoiseLevel = level }));
             rows.Add(ScoreModel(result, degraded, degradation.Name, options) with { NoiseLevel = level });
         }
-        var trainedOn = trainedConfiguration.Noise.Create().Name;
+        var trainedOn = trainedConfiguration.Degradation.Create().Name;
         return Finish(NoiseSweep, $"Noise-level sweep: the {configuration.Model} model trained on {trainedOn}, evaluated from " +
                 FormattableString.Invariant($"{options.NoiseLevels.Min()} to {options.NoiseLevels.Max()}"),
             "At each Gaussian noise factor, the test images are degraded once and every method restores the same images; " +
@@ -162,7 +162,7 @@ public static class Study
         foreach (var kind in options.Degradations)
         {
             var trainedConfiguration = TrainedOn(configuration, kind);
-            var degradation = trainedConfiguration.Noise.Create();
+            var degradation = trainedConfiguration.Degradation.Create();
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
             using var degraded = ValidationInputs.Of(configuration, result.Test.Images, degradation);
@@ -185,13 +185,13 @@ public static class Study
         foreach (var model in options.Models)
         {
             var trainedConfiguration = configuration with { Mode = TrainingMode.Denoising, Model = model };
-            var degradation = trainedConfiguration.Noise.Create();
+            var degradation = trainedConfiguration.Degradation.Create();
             degradationName = degradation.Name;
             using var result = Train(trainedConfiguration, options);
             (trainCount, testCount) = (result.Train.Count, result.Test.Count);
             using var degraded = ValidationInputs.Of(configuration, result.Test.Images, degradation);
-            if (rows.Count == 0) rows.Add(StudyRow.From(new NoRestoration(), degradation.Name,
-                Evaluator.Score(new NoRestoration(), degraded, result.Test.Images, options.EvaluationBatchSize)));
+            if (rows.Count == 0) rows.Add(StudyRow.From(Restorer.None, degradation.Name,
+                Evaluator.Score(Restorer.None, degraded, result.Test.Images, options.EvaluationBatchSize)));
             // As many training images as test images, degraded with other draws than the test's.
             using var trainClean = result.Train.Images.narrow(0, 0, Math.Min(result.Train.Count, result.Test.Count));
             using var trainDegraded = degradation.ApplyOnce(trainClean, configuration.Seed + 2);
@@ -211,7 +211,7 @@ public static class Study
 
     /// <summary>The configuration of the degradation study's model for <paramref name="kind"/>: denoising on that degradation, at its configured strength.</summary>
     public static ExperimentConfiguration TrainedOn(ExperimentConfiguration configuration, DegradationKind kind) =>
-        configuration with { Mode = TrainingMode.Denoising, Noise = configuration.Noise with { Kind = kind } };
+        configuration with { Mode = TrainingMode.Denoising, Degradation = configuration.Degradation with { Kind = kind } };
 
     private static ExperimentResult Train(ExperimentConfiguration configuration, StudyOptions options)
     {
@@ -246,12 +246,12 @@ public static class Study
     }
 
     /// <summary>What a study scores besides its models, in its rows' order: the degraded input, then every baseline.</summary>
-    private static IReadOnlyList<Restorer> InputAndBaselines(StudyOptions options) => [new NoRestoration(), .. options.Baselines()];
+    private static IReadOnlyList<Restorer> InputAndBaselines(StudyOptions options) => [Restorer.None, .. options.Baselines()];
 
     private static StudyRow ScoreModel(ExperimentResult result, Tensor degraded, string degradation, StudyOptions options)
     {
         var configuration = result.Configuration;
-        var trainedOn = configuration.Mode == TrainingMode.Clean ? "clean" : configuration.Noise.Create().Name;
+        var trainedOn = configuration.Mode == TrainingMode.Clean ? "clean" : configuration.Degradation.Create().Name;
         var restorer = new ModelRestorer($"{configuration.Model} trained on {trainedOn}", result.Model);
         options.Log?.WriteLine($"  scoring {restorer.Name} on {degradation}");
         var history = result.History;

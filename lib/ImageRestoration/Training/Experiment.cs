@@ -74,20 +74,9 @@ public static class Experiment
         return Train(configuration, RunFolder.For(configuration), resume: false, progress, log, cancellation);
     }
 
-    /// <summary>
-    /// Continues the run in <paramref name="folder"/> from its checkpoint, with
-    /// its saved configuration changed only as <see cref="AllowedChanges.RequireResume"/> allows
-    /// (<paramref name="configuration"/>: more epochs, another verbosity or thread count).
-    /// </summary>
-    public static ExperimentResult Resume(RunFolder folder, ExperimentConfiguration configuration, TrainingProgress? progress = null,
-        TextWriter? log = null, CancellationToken cancellation = default)
-    {
-        ConfigurationFactory.Require(configuration);
-        if (!File.Exists(folder.ConfigurationFile))
-            throw new ConfigurationException($"{folder} is not a run folder: {folder.ConfigurationFile} is missing.");
-        AllowedChanges.RequireResume(folder.LoadConfiguration(), configuration, folder.ToString());
-        return Train(configuration, folder, resume: true, progress, log, cancellation);
-    }
+    /// <summary>Continues a run from its checkpoint, as <paramref name="plan"/> (<see cref="ResumePlan.For"/>) checked it may be.</summary>
+    public static ExperimentResult Resume(ResumePlan plan, TrainingProgress? progress = null, TextWriter? log = null, CancellationToken cancellation = default) =>
+        Train(plan.Configuration, plan.Folder, resume: true, progress, log, cancellation);
 
     /// <summary>
     /// Trains into <paramref name="folder"/>: from the start, or with
@@ -205,7 +194,7 @@ public static class Experiment
         var (train, test) = LoadData(configuration, directory);
         try
         {
-            return new ExperimentResult(configuration, folder.LoadModel(), folder.LoadHistory(), train, test, folder);
+            return new ExperimentResult(configuration, folder.LoadModel(configuration), folder.LoadHistory(), train, test, folder);
         }
         catch
         {

@@ -113,10 +113,10 @@ public sealed class RunFolder(string path)
     }
 
     /// <summary>Records the data a run trains on, so a resume can tell whether it finds the same.</summary>
-    public void SaveData(DataFingerprint data) => AtomicFile.WriteAllText(DataFile, data.ToJson());
+    internal void SaveData(DataFingerprint data) => AtomicFile.WriteAllText(DataFile, data.ToJson());
 
     /// <summary>The data this run was trained on, as recorded when it started.</summary>
-    public DataFingerprint LoadData()
+    internal DataFingerprint LoadData()
     {
         if (!System.IO.File.Exists(DataFile))
             throw new InvalidDataException($"{Path} does not record which data it was trained on ({DataFile} is missing): it was made by an earlier version. " +
@@ -125,7 +125,7 @@ public sealed class RunFolder(string path)
     }
 
     /// <summary>Refuses <paramref name="current"/> unless it holds the same content as the data this run was trained on.</summary>
-    public void RequireSameData(DataFingerprint current)
+    internal void RequireSameData(DataFingerprint current)
     {
         var saved = LoadData();
         if (!saved.SameContentAs(current))
@@ -248,11 +248,11 @@ public sealed class RunFolder(string path)
         model.Save(ModelFile);
     }
 
-    /// <summary>The trained model of a finished run, of the kind its saved configuration names, once every file checks out.</summary>
-    public RestorationModel LoadModel()
+    /// <summary>The trained model of a finished run, of the kind its configuration (already read) names, once every file checks out.</summary>
+    public RestorationModel LoadModel(ExperimentConfiguration configuration)
     {
         VerifyComplete();
-        return RestorationModel.Load(ModelFile, LoadConfiguration().Model);
+        return RestorationModel.Load(ModelFile, configuration.Model);
     }
 
     /// <summary>The folder as output shows it: relative to the repository or under ~ (<see cref="DisplayPath"/>).</summary>

@@ -16,7 +16,7 @@ public static class RunName
 {
     public static string Of(ExperimentConfiguration configuration) =>
         (configuration.Model == ModelCatalog.Presentation ? "" : configuration.Model.ToLowerInvariant() + "-") +
-        (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Noise.Create().Name) +
+        (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Degradation.Create().Name) +
         $"-seed{configuration.Seed}-{Fingerprint(configuration)}";
 
     /// <summary>
@@ -44,12 +44,8 @@ public static class RunName
     /// </summary>
     private static string Fingerprint(ExperimentConfiguration configuration)
     {
-        var essence = configuration.Essence().ToJson();
-        // The presentation's model was first called "seed", and every run made before the rename hashed that
-        // name: hashing it still keeps their names, so their folders, checkpoints and recorded runs still verify.
-        if (configuration.Model == ModelCatalog.Presentation)
-            essence = essence.Replace($"\"model\": \"{ModelCatalog.Presentation}\"", $"\"model\": \"{ModelCatalog.FormerPresentation}\"", StringComparison.Ordinal);
-        var text = essence + ModelCatalog.Fingerprint(configuration.Model);
+        // Hashed as written before the renames, so existing folders, checkpoints and recorded runs keep their names.
+        var text = FormerNames.AsFormerlyWritten(configuration.Essence().ToJson(), configuration.Model) + ModelCatalog.Fingerprint(configuration.Model);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
     }
 }

@@ -14,7 +14,7 @@ public static class ValidationInputs
 {
     /// <summary>What training degrades its inputs with: the configured degradation in denoising mode, nothing in clean mode.</summary>
     public static Degradation? TrainingDegradation(ExperimentConfiguration configuration) =>
-        configuration.Mode == TrainingMode.Denoising ? configuration.Noise.Create() : null;
+        configuration.Mode == TrainingMode.Denoising ? configuration.Degradation.Create() : null;
 
     /// <summary>
     /// The test images degraded once with <paramref name="degradation"/> by a

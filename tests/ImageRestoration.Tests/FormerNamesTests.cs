@@ -6,22 +6,26 @@ using ImageRestoration.Training;
 namespace ImageRestoration.Tests;
 
 /// <summary>
-/// The presentation's model was first called "seed", a name read as the random
-/// seed: files, folders and tables written then still read, as the model now
-/// called "presentation", with one notice, and every run keeps its name.
+/// Names the configuration had before: the presentation's model was first
+/// called "seed", a name read as the random seed, and the degradation section
+/// "noise", though it also sets masks and blur. Files, overrides, folders and
+/// tables written with them still read, with one notice each, and every run
+/// keeps its name.
 /// </summary>
-public sealed class ModelRenameTests : IDisposable
+public sealed class FormerNamesTests : IDisposable
 {
     private const string Notice = "model \"seed\" is now called \"presentation\"";
+    private const string SectionNotice =
+        "configuration section \"noise\" is now called \"degradation\" (and its keys factor, clip, size, sigma are now noiseFactor, noiseClip, squareSize, blurSigma)";
 
     private readonly TempDirectory temp = new();
     private readonly StringWriter notices = new();
 
-    public ModelRenameTests() => ConfigurationFactory.NoticeWriter = notices;
+    public FormerNamesTests() => FormerNames.NoticeWriter = notices;
 
     public void Dispose()
     {
-        ConfigurationFactory.NoticeWriter = null;
+        FormerNames.NoticeWriter = null;
         temp.Dispose();
     }
 
@@ -34,11 +38,52 @@ public sealed class ModelRenameTests : IDisposable
         {
             var file = Path.Combine(RecordedRuns.PresentationDirectory, name, "configuration.json");
             Assert.Contains("\"model\": \"seed\"", File.ReadAllText(file));
+            Assert.Contains("\"noise\": {", File.ReadAllText(file));
             var configuration = ExperimentConfiguration.Load(file);
             Assert.Equal(ModelCatalog.Presentation, configuration.Model);
             Assert.Equal(name, RunName.Of(configuration));
         }
-        Assert.Equal([Notice, Notice], NoticeLines());
+        Assert.Equal([Notice, SectionNotice, Notice, SectionNotice], NoticeLines());
+    }
+
+    [Fact]
+    public void AnOldDegradationSectionReadsAsTheNewOneWithTheSameRunName()
+    {
+        var old = temp.File("old.json");
+        File.WriteAllText(old, """{ "mode": "denoising", "noise": { "kind": "blur", "factor": 0.3, "clip": false, "size": 5, "sigma": 2 } }""");
+        var read = ConfigurationFactory.Create(old);
+        Assert.Equal([SectionNotice], NoticeLines());
+        Assert.Equal(new DegradationSettings { Kind = DegradationKind.Blur, NoiseFactor = 0.3, NoiseClip = false, SquareSize = 5, BlurSigma = 2 },
+            read.Degradation);
+        var current = ConfigurationFactory.Create(overrides:
+            ["mode=denoising", "degradation.kind=blur", "degradation.noiseFactor=0.3", "degradation.noiseClip=false", "degradation.squareSize=5", "degradation.blurSigma=2"]);
+        Assert.Equal(RunName.Of(current), RunName.Of(read));
+        Assert.Contains("\"degradation\": {", read.ToJson());
+        Assert.DoesNotContain("\"noise\"", read.ToJson());
+    }
+
+    [Fact]
+    public void OldDegradationKeysAreReadFromOverridesInAnyCaseWithANoticeEach()
+    {
+        var read = ConfigurationFactory.Create(overrides: ["mode=denoising", "noise.factor=0.3", "Noise.Kind=gaussian"]);
+        Assert.Equal(0.3, read.Degradation.NoiseFactor);
+        Assert.Equal(
+            ["configuration key \"noise.factor\" is now called \"degradation.noiseFactor\"", "configuration key \"Noise.Kind\" is now called \"degradation.kind\""],
+            NoticeLines());
+        Assert.Equal(RunName.Of(ConfigurationFactory.Create(overrides: ["mode=denoising", "degradation.noiseFactor=0.3"])), RunName.Of(read));
+    }
+
+    [Fact]
+    public void AFileGivingBothTheOldAndTheNewNameIsRefusedNamingBoth()
+    {
+        var both = temp.File("both.json");
+        File.WriteAllText(both, """{ "noise": { "factor": 0.3 }, "degradation": { "noiseFactor": 0.4 } }""");
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationFactory.Create(both));
+        Assert.Contains("both.json", error.Message);
+        Assert.Contains("\"noise\" is the former name of \"degradation\"", error.Message);
+        File.WriteAllText(both, """{ "noise": { "factor": 0.3, "noiseFactor": 0.4 } }""");
+        Assert.Contains("\"noise.factor\" is the former name of \"degradation.noiseFactor\"",
+            Assert.Throws<ConfigurationException>(() => ConfigurationFactory.Create(both)).Message);
     }
 
     [Fact]
@@ -84,7 +129,8 @@ public sealed class ModelRenameTests : IDisposable
         var name = RunName.Of(ConfigurationFactory.Create(overrides: ["epochs=3"]));
         var folder = new RunFolder(temp.File(name));
         Directory.CreateDirectory(folder.Path);
-        File.WriteAllText(folder.ConfigurationFile, new ExperimentConfiguration().With("epochs=3").ToJson().Replace("\"presentation\"", "\"seed\""));
+        File.WriteAllText(folder.ConfigurationFile, File.ReadAllText(Path.Combine(RecordedRuns.PresentationDirectory, "clean-seed42-5741a4b1", "configuration.json"))
+            .Replace("\"epochs\": 100", "\"epochs\": 3").Replace("\"threads\": 1", "\"threads\": 0"));
         var saved = folder.LoadConfiguration();
         folder.RequireIdentity(saved);
         folder.RequireIdentity(new ExperimentConfiguration().With("epochs=5"));
