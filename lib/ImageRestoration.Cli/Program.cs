@@ -119,8 +119,8 @@ public static class Program
         return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
         {
             CreateTrain(output, error, interrupt, config, set, epochs, data), CreateSummary(output, error, set), CreateKeys(output),
-            EvaluateCommand.Create(output, error, set, data), EvaluateCommand.CreateStudy(output, error, config, set, epochs, data, interrupt),
-            EvaluateCommand.CreateEpochs(output, error), RecordCommand.Create(output, error),
+            EvaluateCommand.Create(output, error, set, data), StudyCommand.Create(output, error, config, set, epochs, data, interrupt),
+            EpochsCommand.Create(output, error), RecordCommand.Create(output, error),
             BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, error, data),
             TrainPhotosCommand.Create(output, error, interrupt), RestoreCommand.Create(output, error),
             PhotoStudyCommand.Create(output, error),
