@@ -6,9 +6,11 @@ namespace ImageRestoration;
 
 /// <summary>
 /// Loads TorchSharp's own libtorch before anything else can. A system libtorch
-/// (Debian's python3-torch installs libtorch 1.13 into the default library
-/// path) has the same sonames; if the loader finds that one first, TorchSharp
-/// crashes. Loading ours by full path pins every later lookup of those sonames.
+/// (Debian's libtorch-dev puts libtorch 1.13 in the default library path) has
+/// the same sonames; in a notebook kernel, which takes TorchSharp from the
+/// NuGet cache where libLibTorchSharp.so and libtorch sit in different
+/// folders, the loader finds that one first and TorchSharp does not load
+/// (docs/results.md). Loading ours by full path pins every later lookup of those sonames.
 /// </summary>
 public static class TorchRuntime
 {
