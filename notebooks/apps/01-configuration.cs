@@ -52,7 +52,7 @@ display(Table.Of(Figures.Hyperparameters(presentation)));
 
 // ## Every key
 //
-// Beyond the presentation's five values: the learning rate, the random seed, the noise settings, where data and runs live.
+// Beyond the presentation's five values: the learning rate, the random seed, the degradation settings, where data and runs live.
 
 display(Table.Of(presentation.Keys()));
 
@@ -60,8 +60,8 @@ display(Table.Of(presentation.Keys()));
 //
 // Edit a hyperparameter and rerun, without editing code: `With` takes `key=value` pairs with dotted keys.
 
-var edited = new ExperimentConfiguration().With("epochs=5", "noise.factor=0.3");
-Console.WriteLine($"epochs {presentation.Epochs} -> {edited.Epochs}; noise.factor {presentation.Noise.Factor} -> {edited.Noise.Factor}");
+var edited = new ExperimentConfiguration().With("epochs=5", "degradation.noiseFactor=0.3");
+Console.WriteLine($"epochs {presentation.Epochs} -> {edited.Epochs}; degradation.noiseFactor {presentation.Degradation.NoiseFactor} -> {edited.Degradation.NoiseFactor}");
 
 // ## A wrong value names the key
 //
@@ -69,7 +69,7 @@ Console.WriteLine($"epochs {presentation.Epochs} -> {edited.Epochs}; noise.facto
 
 try
 {
-    new ExperimentConfiguration().With("batchSize=0", "noise.factor=5");
+    new ExperimentConfiguration().With("batchSize=0", "degradation.noiseFactor=5");
 }
 catch (ConfigurationException e)
 {
@@ -87,7 +87,7 @@ display(Table.Of(Figures.Changes(presentation, configuration)));
 
 // ## Saved with every run, and named after it
 //
-// Each run folder keeps the configuration it was trained with, as JSON. Its name is readable (model, mode, noise, seed) and ends
+// Each run folder keeps the configuration it was trained with, as JSON. Its name is readable (model, mode, degradation, seed) and ends
 // with a short hash of every key that changes the results, so editing the epochs or the learning rate trains into a new folder
 // and never overwrites another run; verbosity, threads and the log directory do not count. A later notebook reuses a run only
 // if it was made with the identical configuration.

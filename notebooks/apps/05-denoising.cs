@@ -64,19 +64,19 @@ NotebookDisplay.Register();
 // `IMAGE_RESTORATION_OVERRIDES="key=value;..."` changes any key for every notebook and always wins over the notebook's own values.
 // The cell prints the profile, what it trains and what it cost on this kit's 2-core machine.
 //
-// The presentation's noise, written out: Gaussian, factor 0.5, clipped (environment overrides such as `noise.factor=0.3` still win).
+// The presentation's noise, written out: Gaussian, factor 0.5, clipped (environment overrides such as `degradation.noiseFactor=0.3` still win).
 
 var profile = NotebookProfile.FromEnvironment().With(new { epochs, noiseFactor, learningRate, model });
-var configuration = profile.Configuration("mode=denoising", "noise.kind=gaussian", "noise.clip=true");
+var configuration = profile.Configuration("mode=denoising", "degradation.kind=gaussian", "degradation.noiseClip=true");
 Console.WriteLine(profile);
-Console.WriteLine($"noise: {configuration.Noise.Create().Name}{(NotebookProfile.EnvironmentOverrides().Length > 0 ? $" (overrides in force: {string.Join("; ", NotebookProfile.EnvironmentOverrides())})" : "")}");
+Console.WriteLine($"noise: {configuration.Degradation.Create().Name}{(NotebookProfile.EnvironmentOverrides().Length > 0 ? $" (overrides in force: {string.Join("; ", NotebookProfile.EnvironmentOverrides())})" : "")}");
 
 // ## Noisy data
 //
 // `x + factor * N(0,1)` leaves [0,1], the range of the pictures and of the model's sigmoid output.
 
 var digits = ImageDataset.Load(DataLocator.Resolve(configuration.DataDirectory), DatasetSplit.Test, limit: 1000);
-var raw = digits.Images + configuration.Noise.Factor * torch.randn(digits.Images.shape, generator: new torch.Generator((ulong)configuration.Seed));
+var raw = digits.Images + configuration.Degradation.NoiseFactor * torch.randn(digits.Images.shape, generator: new torch.Generator((ulong)configuration.Seed));
 var outside = (raw < 0).logical_or(raw > 1).to(torch.float32).mean().item<float>();
 Console.WriteLine($"noisy values range over [{raw.min().item<float>():F2}, {raw.max().item<float>():F2}]; {outside * 100:F0}% of the pixels lie outside [0,1]");
 
@@ -84,7 +84,7 @@ Console.WriteLine($"noisy values range over [{raw.min().item<float>():F2}, {raw.
 //
 // Clipping sets what lies below 0 to 0 and above 1 to 1; rescaling stretches each noisy picture onto [0,1].
 
-Degradation[] noises = [configuration.Noise.Create(), new GaussianNoise(configuration.Noise.Factor, NoiseNormalisation.Rescale)];
+Degradation[] noises = [configuration.Degradation.Create(), new GaussianNoise(configuration.Degradation.NoiseFactor, NoiseNormalisation.Rescale)];
 display(DigitGrid.Degradations(digits.Images, noises, configuration.PicturesShown, configuration.Seed, digits.Labels, "Clean, noisy and clipped, noisy and rescaled"));
 
 // ## De-noising: training noisy -> clean
@@ -114,7 +114,7 @@ display(Table.Of([score]));
 // ## What we saw
 
 var last = denoising.History.Last!;
-Console.WriteLine($"Noise factor {configuration.Noise.Factor}: {outside * 100:F0}% of the noisy pixels had to be clipped back into [0,1].");
+Console.WriteLine($"Noise factor {configuration.Degradation.NoiseFactor}: {outside * 100:F0}% of the noisy pixels had to be clipped back into [0,1].");
 Console.WriteLine($"After {last.Epoch} epochs on {denoising.Train.Count:N0} pictures: validation loss {last.ValidationLoss:F4} (training {last.TrainLoss:F4}).");
 Console.WriteLine($"Mean squared error to the originals: {score.InputMse:F4} for the noisy inputs, {score.OutputMse:F4} for the cleaned outputs " +
                   $"({score.InputMse / score.OutputMse:F1} times smaller).");
@@ -128,13 +128,13 @@ Console.WriteLine(score.OutputMse < score.InputMse
 // this notebook's run is never overwritten (run it again unchanged and it loads the finished run). Cost on the class profile: about
 // 20 s for the 2 epochs below (16.2 s in the committed class run, on a quiet 2-core machine).
 // Look at the validation curves: lighter noise (0.3) gives a lower loss, since less of each digit is lost; heavier noise (0.8) a higher one.
-// `noise.clip=false` in the list rescales instead of clipping: a grey background, a different task.
+// `degradation.noiseClip=false` in the list rescales instead of clipping: a grey background, a different task.
 
 var tryFactor = 0.3;  // the presentation's noise factor is 0.5
 var tryEpochs = 2;
-var tryConfiguration = profile.Configuration("mode=denoising", "noise.kind=gaussian", FormattableString.Invariant($"noise.factor={tryFactor}"),
-    "noise.clip=true", $"epochs={tryEpochs}");
+var tryConfiguration = profile.Configuration("mode=denoising", "degradation.kind=gaussian", FormattableString.Invariant($"degradation.noiseFactor={tryFactor}"),
+    "degradation.noiseClip=true", $"epochs={tryEpochs}");
 var tried = Experiment.LoadOrRun(tryConfiguration, NotebookProfile.Progress(tryConfiguration), Console.Out);
-display(LossChart.Of(($"noise {configuration.Noise.Factor}, this notebook's run", denoising.History), ($"noise {tryFactor}, {tryEpochs} epochs", tried.History)));
+display(LossChart.Of(($"noise {configuration.Degradation.NoiseFactor}, this notebook's run", denoising.History), ($"noise {tryFactor}, {tryEpochs} epochs", tried.History)));
 
 // Next: [06 · Evaluation](06-evaluation.ipynb)

@@ -68,9 +68,9 @@ NotebookDisplay.Register();
 
 var profile = NotebookProfile.FromEnvironment().With(new { epochs, noiseFactor, learningRate });
 var cleanConfiguration = profile.Configuration("mode=clean");
-var denoisingConfiguration = profile.Configuration("mode=denoising", "noise.kind=gaussian", "noise.clip=true");
+var denoisingConfiguration = profile.Configuration("mode=denoising", "degradation.kind=gaussian", "degradation.noiseClip=true");
 // The budget of notebook 07's studies, for the one comparison of a bigger model below (07 reuses those runs).
-var capacityConfiguration = profile.StudyConfiguration("mode=denoising", "noise.kind=gaussian", "noise.clip=true");
+var capacityConfiguration = profile.StudyConfiguration("mode=denoising", "degradation.kind=gaussian", "degradation.noiseClip=true");
 Console.WriteLine(profile);
 
 // ## The trained models
@@ -192,7 +192,8 @@ Console.WriteLine(denoisingEpochs.Verdict());
 // spikes in the validation loss, a loss that settles near 0.087. The repository keeps that run as data in
 // [data/recorded/presentation-100-epochs](../data/recorded/presentation-100-epochs): the clean and the denoising training, 100 epochs each,
 // made with the command line (each folder holds the configuration, whose hash is the end of the folder's name, and the history of every epoch).
-// They were recorded when the presentation's model was still called "seed" in the configuration, hence the one-line notice as they load.
+// They were recorded when the presentation's model was still called "seed" and the degradation settings "noise",
+// hence the two one-line notices as they load (the names are read as today's, and the folders keep their hashes).
 // Nothing here is trained now: every figure below is computed from those files, and every chart names them as recorded.
 // `bash data/recorded/record-presentation.sh` makes them again (15 to 30 minutes on 2 cores).
 

@@ -68,9 +68,9 @@ NotebookDisplay.Register();
 
 var profile = NotebookProfile.FromEnvironment().With(new { epochs, trainLimit, noiseFactor });
 // Notebook 05's configuration: the baselines and the noise sweep reuse its run and 04's.
-var configuration = profile.Configuration("noise.kind=gaussian", "noise.clip=true");
+var configuration = profile.Configuration("degradation.kind=gaussian", "degradation.noiseClip=true");
 // The budget of the two studies that train new models, one budget for every model in them.
-var studyConfiguration = profile.StudyConfiguration("noise.kind=gaussian", "noise.clip=true");
+var studyConfiguration = profile.StudyConfiguration("degradation.kind=gaussian", "degradation.noiseClip=true");
 var options = new StudyOptions { Progress = NotebookProfile.Progress(configuration), Log = Console.Out };
 var studyOptions = options with { Progress = NotebookProfile.Progress(studyConfiguration) };
 Console.WriteLine(profile);
@@ -108,7 +108,7 @@ display(StudyChart.Of(sweep));
 // studies' budget (printed above), the Gaussian one included; the line under the chart sets it against notebook 05's model.
 
 var degradations = Study.RunDegradations(studyConfiguration, studyOptions);
-Console.WriteLine(Figures.PresentationAcrossBudgets(degradations, baselines, configuration.Noise.Create().Name));
+Console.WriteLine(Figures.PresentationAcrossBudgets(degradations, baselines, configuration.Degradation.Create().Name));
 display(StudyChart.Of(degradations));
 
 display(Table.Of(degradations));
@@ -127,7 +127,7 @@ foreach (var kind in Enum.GetValues<DegradationKind>())
 // against test PSNR shows overfitting. The presentation's model and the small U-Net are the runs notebook 06 compared, loaded here.
 
 var capacity = Study.RunCapacity(studyConfiguration, studyOptions);
-Console.WriteLine(Figures.PresentationAcrossBudgets(capacity, baselines, configuration.Noise.Create().Name));
+Console.WriteLine(Figures.PresentationAcrossBudgets(capacity, baselines, configuration.Degradation.Create().Name));
 display(StudyChart.Of(capacity));
 
 display(Table.Of(capacity));
