@@ -17,6 +17,12 @@ internal static class TrainPhotosCommand
         var defaults = new PhotoTrainingSettings();
         var photos = new Option<string?>("--photos") { Description = $"Folder of the sample photographs (else {PhotoSet.EnvironmentVariable}, else {PhotoSet.DefaultDirectory})." };
         var outFile = new Option<string>("--out") { Description = "Where to save the model; its record goes beside it as .json.", DefaultValueFactory = _ => "photo-denoiser.bin" };
+        var modelName = new Option<string>("--model")
+        {
+            Description = $"Which photo denoiser to train: {string.Join(" or ", Models.ModelCatalog.PhotoModels)}.", DefaultValueFactory = _ => defaults.Model,
+        };
+        var patchSize = Program.WholeNumberOption("--patch-size", "Side of the square training patches, in pixels.", defaults.PatchSize);
+        var batchSize = Program.WholeNumberOption("--batch-size", "Patches per optimizer step.", defaults.BatchSize);
         var epochs = Program.WholeNumberOption("--epochs", "Passes over the patches.", defaults.Epochs);
         var patches = Program.WholeNumberOption("--patches", "Training patches cut from the pictures.", defaults.Patches);
         var rate = new Option<double>("--learning-rate") { Description = "Adam's learning rate at the first step.", DefaultValueFactory = _ => defaults.LearningRate };
@@ -29,11 +35,12 @@ internal static class TrainPhotosCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing model file." };
         var command = new Command("train-photos",
             "Train the blind photo denoiser (sigma 5..55 of 255) on the training photographs with the kit's trainer; save the model and a record " +
-            "(command, pictures and their SHA-256, seed, history).") { photos, outFile, epochs, patches, rate, finalRate, seed, threads, force };
+            "(command, pictures and their SHA-256, seed, history).") { photos, outFile, modelName, epochs, patches, patchSize, batchSize, rate, finalRate, seed, threads, force };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var settings = defaults with
             {
+                Model = parsed.GetValue(modelName)!, PatchSize = parsed.GetValue(patchSize), BatchSize = parsed.GetValue(batchSize),
                 Epochs = parsed.GetValue(epochs), Patches = parsed.GetValue(patches), Seed = parsed.GetValue(seed),
                 LearningRate = parsed.GetValue(rate), FinalLearningRate = parsed.GetValue(finalRate),
             };
@@ -62,7 +69,7 @@ internal static class TrainPhotosCommand
     }
 
     private static string Announcement(PhotoTrainingSettings settings, int pictures, string directory) =>
-        $"Training the photo denoiser: {settings.Patches} patches of {settings.PatchSize}x{settings.PatchSize} from {pictures} pictures in {directory}, " +
+        $"Training the photo denoiser ({settings.Model}): {settings.Patches} patches of {settings.PatchSize}x{settings.PatchSize} from {pictures} pictures in {directory}, " +
         $"{settings.Epochs} epochs, batch {settings.BatchSize} ({settings.Steps} steps), {settings.Loss} loss, learning rate {settings.LearningRate} " +
         $"to {settings.FinalLearningRate} (cosine), sigma {settings.SigmaLow}..{settings.SigmaHigh} of 255, seed {settings.Seed}, " +
         (TorchSharp.torch.get_num_threads() is 1 ? "1 thread" : $"{TorchSharp.torch.get_num_threads()} threads");

@@ -64,17 +64,47 @@ public sealed class PhotoTests
         Assert.InRange(NoiseLevel.Estimate(noisy) * 255, sigma * 0.95, sigma * 1.05);
     }
 
-    [Fact]
-    public void TheTiledResultEqualsTheUntiledOne()
+    [Theory]
+    [InlineData(ModelCatalog.Photo, 70, 95, 32)]
+    [InlineData(ModelCatalog.PhotoHalf, 70, 95, 32)]
+    [InlineData(ModelCatalog.PhotoHalf, 71, 95, 33)]
+    [InlineData(ModelCatalog.PhotoHalf, 101, 67, 45)]
+    public void TheTiledResultEqualsTheUntiledOne(string kind, int height, int width, int tile)
     {
         random.manual_seed(1);
-        using var model = new NoiseResidualNetwork();
-        using var picture = PhotoFixtures.Smooth(3, 70, 95);
+        using var model = (NoiseResidualNetwork)ModelCatalog.Create(kind);
+        using var picture = PhotoFixtures.Smooth(3, height, width);
         using var noisy = new GaussianNoise(25.0 / 255).ApplyOnce(picture, 2);
         using var whole = PhotoDenoiser.Restore(model, noisy, tile: 1000);
-        using var tiled = PhotoDenoiser.Restore(model, noisy, tile: 32);
+        using var tiled = PhotoDenoiser.Restore(model, noisy, tile: tile);
 
+        Assert.Equal(noisy.shape, whole.shape);
         Assert.True(whole.sub(tiled).abs().max().item<float>() <= 1e-4f, "tiles changed the result");
+    }
+
+    [Fact]
+    public void TheHalfResolutionModelSeesItsReceptiveRadiusAndNoFurther()
+    {
+        random.manual_seed(1);
+        using var model = (NoiseResidualNetwork)ModelCatalog.Create(ModelCatalog.PhotoHalf);
+        using var _ = no_grad();
+        var radius = model.ReceptiveRadius;
+        using var picture = full(1, 1, 2 * radius + 9, 2 * radius + 9, 0.5f);
+        using var before = model.forward(picture);
+        foreach (var centre in new[] { radius + 4, radius + 5 })
+        {
+            using var within = picture.clone();
+            // An odd pixel is the right one of its 2x2 block, so it sees a full radius to its left; an even one to its right.
+            within[0, 0, centre, centre % 2 == 1 ? centre - radius : centre + radius] = tensor(0.9f);
+            using var beyond = picture.clone();
+            beyond[0, 0, centre, centre - radius - 1] = tensor(0.9f);
+            beyond[0, 0, centre, centre + radius + 1] = tensor(0.9f);
+
+            using var seen = model.forward(within);
+            using var unseen = model.forward(beyond);
+            Assert.Equal(before[0, 0, centre, centre].item<float>(), unseen[0, 0, centre, centre].item<float>());
+            Assert.NotEqual(before[0, 0, centre, centre].item<float>(), seen[0, 0, centre, centre].item<float>());
+        }
     }
 
     [Fact]

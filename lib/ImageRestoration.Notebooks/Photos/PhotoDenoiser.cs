@@ -26,15 +26,33 @@ public static class PhotoDenoiser
             : throw new FileNotFoundException($"The shipped model {ModelFileName} is neither beside the program nor in the repository's models folder.");
     }
 
-    /// <summary>Loads a photo denoiser saved by <c>train-photos</c> (the shipped one when <paramref name="path"/> is null).</summary>
+    /// <summary>
+    /// Loads a photo denoiser saved by <c>train-photos</c> (the shipped one when
+    /// <paramref name="path"/> is null), of whichever photo kind its weights fit
+    /// (<see cref="ModelCatalog.PhotoModels"/>, the shipped kind first); a file
+    /// that fits none is refused with the first kind's reason.
+    /// </summary>
     public static NoiseResidualNetwork Load(string? path = null)
     {
         TorchRuntime.Initialize();
-        return (NoiseResidualNetwork)RestorationModel.Load(path ?? ShippedModelFile(), ModelCatalog.Photo);
+        var file = path ?? ShippedModelFile();
+        InvalidDataException? first = null;
+        foreach (var kind in ModelCatalog.PhotoModels)
+        {
+            try
+            {
+                return (NoiseResidualNetwork)RestorationModel.Load(file, kind);
+            }
+            catch (InvalidDataException e)
+            {
+                first ??= e;
+            }
+        }
+        throw first!;
     }
 
-    /// <summary>Tiles of <paramref name="tile"/> pixels with a margin of the model's receptive radius: no seams.</summary>
-    public static TiledRestorer Tiled(NoiseResidualNetwork model, int tile = 512) => new(model, model.ReceptiveRadius, tile);
+    /// <summary>Tiles of <paramref name="tile"/> pixels with a margin of the model's receptive radius, cut on its blocks: no seams.</summary>
+    public static TiledRestorer Tiled(NoiseResidualNetwork model, int tile = 512) => new(model, model.ReceptiveRadius, tile, model.Alignment);
 
     /// <summary>Restores a C x H x W picture (bytes or floats in [0,1]) channel by channel, in tiles.</summary>
     public static Tensor Restore(NoiseResidualNetwork model, Tensor picture, int tile = 512, Action<long, long>? progress = null) =>

@@ -35,6 +35,15 @@ public static class ModelCatalog
     /// <summary>The blind photo denoiser (see <see cref="NoiseResidualNetwork"/>): 8 convolutions of 32 filters that predict the noise.</summary>
     public const string Photo = "photo";
 
+    /// <summary>
+    /// The blind photo denoiser at half resolution, FFDNet's way (see <see cref="NoiseResidualNetwork"/>
+    /// with scale 2): 12 convolutions of 48 filters on the picture unshuffled into four half-size channels.
+    /// </summary>
+    public const string PhotoHalf = "photo-half";
+
+    /// <summary>The photo denoisers' names, the shipped kind first: what a photo model file is tried as when loaded.</summary>
+    public static IReadOnlyList<string> PhotoModels { get; } = [PhotoHalf, Photo];
+
     private static readonly Dictionary<string, Func<RestorationModel>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
         [Presentation] = () => new Autoencoder(),
@@ -42,6 +51,7 @@ public static class ModelCatalog
         [UNet] = () => new Models.UNet(),
         [UNetSmall] = () => new Models.UNet(channels: 8),
         [Photo] = () => new NoiseResidualNetwork(),
+        [PhotoHalf] = () => new NoiseResidualNetwork(depth: 8, width: 64, scale: 2),
     };
 
     private static readonly Dictionary<string, (Func<RestorationModel> Create, string Fingerprint)> Registered =

@@ -12,6 +12,8 @@ namespace ImageRestoration.Training;
 /// </summary>
 public sealed record PhotoTrainingSettings
 {
+    /// <summary>Which photo denoiser to train (<see cref="ModelCatalog.PhotoModels"/>).</summary>
+    public string Model { get; init; } = ModelCatalog.PhotoHalf;
     public int Patches { get; init; } = 4096;
     public int PatchSize { get; init; } = 40;
     public int Epochs { get; init; } = 10;
@@ -41,6 +43,10 @@ public sealed record PhotoTrainingSettings
             throw new ConfigurationException($"final learning rate = {FinalLearningRate}: must be above 0 and at most the learning rate {LearningRate}.");
         if (Epochs < 1) throw new ConfigurationException($"epochs = {Epochs}: must be at least 1.");
         if (Patches < 1) throw new ConfigurationException($"patches = {Patches}: must be at least 1.");
+        if (!ModelCatalog.PhotoModels.Contains(Model))
+            throw new ConfigurationException($"model = {Model}: a photo denoiser is one of {string.Join(", ", ModelCatalog.PhotoModels)}.");
+        if (PatchSize < 8) throw new ConfigurationException($"patch size = {PatchSize}: must be at least 8.");
+        if (BatchSize < 1) throw new ConfigurationException($"batch size = {BatchSize}: must be at least 1.");
         if (ValidationPatches < 1) throw new ConfigurationException($"validation patches = {ValidationPatches}: must be at least 1.");
         ConfigurationFactory.Require(TrainerConfiguration(0), "photo training");
     }
@@ -51,7 +57,7 @@ public sealed record PhotoTrainingSettings
     /// <summary>The kit's trainer settings these map to (the trainer's loop takes pictures of any size).</summary>
     public ExperimentConfiguration TrainerConfiguration(int verbosity) => new()
     {
-        Model = ModelCatalog.Photo, Mode = TrainingMode.Denoising, Epochs = Epochs, BatchSize = BatchSize,
+        Model = Model, Mode = TrainingMode.Denoising, Epochs = Epochs, BatchSize = BatchSize,
         LearningRate = LearningRate, Seed = Seed, Verbosity = verbosity,
     };
 }
@@ -72,7 +78,7 @@ public static class PhotoTraining
         var configuration = settings.TrainerConfiguration(progress is null ? 0 : 1);
         TorchRuntime.Initialize();
         random.manual_seed(settings.Seed);
-        var model = start ?? ModelCatalog.Create(ModelCatalog.Photo);
+        var model = start ?? ModelCatalog.Create(settings.Model);
         using var patches = PatchSampler.Sample(trainPictures, settings.Patches, settings.PatchSize, settings.Seed);
         using var validation = PatchSampler.Sample(validationPictures, settings.ValidationPatches, settings.PatchSize, settings.Seed + 1);
         using var trainer = new Trainer(model, configuration, settings.Noise())
