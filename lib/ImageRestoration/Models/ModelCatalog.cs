@@ -37,7 +37,7 @@ public static class ModelCatalog
 
     /// <summary>
     /// The blind photo denoiser at half resolution, FFDNet's way (see <see cref="NoiseResidualNetwork"/>
-    /// with scale 2): 12 convolutions of 48 filters on the picture unshuffled into four half-size channels.
+    /// with scale 2): 8 convolutions of 64 filters on the picture unshuffled into four half-size channels.
     /// </summary>
     public const string PhotoHalf = "photo-half";
 

@@ -48,24 +48,6 @@ public sealed class NoiseResidualNetwork : RestorationModel
         noise = Conv2d(width, channels, 3, Padding.Same);
         RegisterComponents();
         InitializeWeights();
-        if (scale == 2) HeInitialization();
-    }
-
-    /// <summary>
-    /// He's initial weights (Kaiming-normal, for ReLU) on every convolution but
-    /// the last, drawn after the Keras ones, so the signal keeps its size
-    /// through the ReLUs (under Glorot's each layer halves its variance); the
-    /// last one's Glorot weights scaled by 1/20, so the first predicted noise is
-    /// small: at full size it would be about 0.4 and clip two thirds of the
-    /// output into 0 or 1, where no gradient flows. The half-resolution form
-    /// starts this way; the full-resolution one keeps the weights it was shipped with.
-    /// </summary>
-    private void HeInitialization()
-    {
-        using var _ = no_grad();
-        foreach (var module in features.modules().OfType<Conv2d>())
-            nn.init.kaiming_normal_(module.weight!, nonlinearity: init.NonlinearityType.ReLU);
-        noise.weight!.mul_(0.05);
     }
 
     public int Depth { get; }
