@@ -49,23 +49,28 @@ internal static class TrainPhotosCommand
             if (File.Exists(target) && !parsed.GetValue(force))
                 throw new IOException($"{target} already exists; add --force to overwrite it.");
             if (parsed.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parsed.GetValue(threads));
-            var directory = PhotoSet.Directory(parsed.GetValue(photos));
-            var train = PhotoSet.LoadGrey(directory, PhotoSet.Train);
-            var test = PhotoSet.LoadGrey(directory, PhotoSet.Test);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            output.WriteLine(Announcement(settings, train.Count, directory));
-            var progress = new TrainingProgress(output, 1, settings.Epochs, live: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
-            var (model, history) = PhotoTraining.Train(train, test, settings, progress, cancellation: interrupt);
-            using (model)
-            {
-                model.Save(target);
-                WriteRecord(Path.ChangeExtension(target, ".json"), settings, directory, clock.Elapsed, history);
-            }
-            foreach (var picture in train.Concat(test)) picture.Dispose();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saved {target} and its record after {clock.Elapsed.TotalMinutes:F1} min."));
+            TrainAndSave(settings, PhotoSet.Directory(parsed.GetValue(photos)), target, output, interrupt);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Loads the pictures, trains, saves the model at <paramref name="target"/> and its record beside it.</summary>
+    private static void TrainAndSave(PhotoTrainingSettings settings, string directory, string target, TextWriter output, CancellationToken interrupt)
+    {
+        var train = PhotoSet.LoadGrey(directory, PhotoSet.Train);
+        var test = PhotoSet.LoadGrey(directory, PhotoSet.Test);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        output.WriteLine(Announcement(settings, train.Count, directory));
+        var progress = new TrainingProgress(output, 1, settings.Epochs, live: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        var (model, history) = PhotoTraining.Train(train, test, settings, progress, cancellation: interrupt);
+        using (model)
+        {
+            model.Save(target);
+            WriteRecord(Path.ChangeExtension(target, ".json"), settings, directory, clock.Elapsed, history);
+        }
+        foreach (var picture in train.Concat(test)) picture.Dispose();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saved {target} and its record after {clock.Elapsed.TotalMinutes:F1} min."));
     }
 
     private static string Announcement(PhotoTrainingSettings settings, int pictures, string directory) =>
