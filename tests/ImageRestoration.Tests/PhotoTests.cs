@@ -107,6 +107,39 @@ public sealed class PhotoTests
         }
     }
 
+    [Theory]
+    [InlineData(ModelCatalog.PhotoHalf, 2)]
+    [InlineData(ModelCatalog.Photo, 1)]
+    public void EitherPhotoKindLoadsAsTheKindItWasSavedAs(string kind, int scale)
+    {
+        using var temp = new TempDirectory();
+        random.manual_seed(1);
+        using (var saved = ModelCatalog.Create(kind)) saved.Save(temp.File("model.bin"));
+
+        using var loaded = PhotoDenoiser.Load(temp.File("model.bin"));
+
+        Assert.Equal(scale, loaded.Scale);
+    }
+
+    [Fact]
+    public void AFileThatIsNoPhotoModelIsRefusedNamingIt()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllBytes(temp.File("model.bin"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        using (var other = ModelCatalog.Create(ModelCatalog.Presentation)) other.Save(temp.File("presentation.bin"));
+
+        var garbage = Assert.Throws<InvalidDataException>(() => PhotoDenoiser.Load(temp.File("model.bin")));
+        var wrongKind = Assert.Throws<InvalidDataException>(() => PhotoDenoiser.Load(temp.File("presentation.bin")));
+        using (var picture = PhotoFixtures.Smooth(1, 20, 20)) PhotoFile.WritePng(picture, temp.File("p.png"));
+        var (code, output) = CliProcess.Run(["restore", temp.File("p.png"), "--model", temp.File("model.bin")]);
+
+        Assert.Contains($"{temp.File("model.bin")} is not a saved '{ModelCatalog.PhotoHalf}' model", garbage.Message);
+        Assert.Contains($"is not a saved '{ModelCatalog.PhotoHalf}' model", wrongKind.Message);
+        Assert.True(code == 2, output);
+        Assert.Contains("is not a saved", output);
+        Assert.False(File.Exists(temp.File("p-restored.png")));
+    }
+
     [Fact]
     public void TheTiledRestorerReportsEveryTile()
     {
