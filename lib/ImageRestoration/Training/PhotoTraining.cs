@@ -13,7 +13,7 @@ namespace ImageRestoration.Training;
 public sealed record PhotoTrainingSettings
 {
     /// <summary>Which photo denoiser to train (<see cref="ModelCatalog.PhotoModels"/>).</summary>
-    public string Model { get; init; } = ModelCatalog.PhotoHalf;
+    public string Model { get; init; } = ModelCatalog.Photo;
     public int Patches { get; init; } = 4096;
     public int PatchSize { get; init; } = 40;
     public int Epochs { get; init; } = 10;
