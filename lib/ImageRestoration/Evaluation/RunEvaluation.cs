@@ -31,8 +31,9 @@ public sealed record RunEvaluation(ExperimentConfiguration Configuration, Restor
         Experiment.Prepare(configuration);
         var current = DataFingerprint.Of(DataLocator.Resolve(configuration.DataDirectory, log: log));
         // Asking for data by name (--data, or dataDirectory even left empty) is what allows other data than the run's.
-        if (!changes.Any(c => c.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase))) folder.RequireSameData(current);
-        var pinned = folder.LoadData();
+        var pinned = changes.Any(c => c.Split('=')[0].Trim().Equals("dataDirectory", StringComparison.OrdinalIgnoreCase))
+            ? folder.LoadData()
+            : folder.RequireSameData(current);
         var other = pinned.SameContentAs(current) ? null
             : $"NOT the run's data: {folder} was trained on the data in {DisplayPath.Of(pinned.Directory)}; these scores are on other content, " +
               $"the test images in {DisplayPath.Of(current.Directory)}.";

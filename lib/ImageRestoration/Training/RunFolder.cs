@@ -124,8 +124,8 @@ public sealed class RunFolder(string path)
         return DataFingerprint.FromJson(BoundedFile.ReadAllText(DataFile, 1 << 20, "a data fingerprint"), DataFile);
     }
 
-    /// <summary>Refuses <paramref name="current"/> unless it holds the same content as the data this run was trained on.</summary>
-    internal void RequireSameData(DataFingerprint current)
+    /// <summary>Refuses <paramref name="current"/> unless it holds the same content as the data this run was trained on; returns that data's record.</summary>
+    internal DataFingerprint RequireSameData(DataFingerprint current)
     {
         var saved = LoadData();
         if (!saved.SameContentAs(current))
@@ -133,6 +133,7 @@ public sealed class RunFolder(string path)
                 $"{this} was trained on the data in {DisplayPath.Of(saved.Directory)}, but the data found now, in {DisplayPath.Of(current.Directory)}, has other content " +
                 $"({string.Join(", ", saved.ContentSha256.Keys.Where(k => !current.ContentSha256.TryGetValue(k, out var h) || h != saved.ContentSha256[k]))} differ). " +
                 "Point the data directory back at the run's data, or train a new run.");
+        return saved;
     }
 
     /// <summary>Writes the completion marker, last, once every file of the finished run is in place.</summary>
