@@ -73,7 +73,7 @@ void PatchFSharpCore()
     if (!File.Exists(replacement))
     {
         Console.WriteLine($"kernel: restoring the display library for FSharp.Core {FSharpVersion}");
-        Run("dotnet", "restore", Path.Combine("lib", "ImageRestoration.Notebooks", "ImageRestoration.Notebooks.csproj"));
+        Run("dotnet", "restore", Path.Combine("lib", "ImageRestoration.Display", "ImageRestoration.Display.csproj"));
     }
     if (!File.Exists(replacement)) throw new InvalidOperationException($"{replacement} not found after the restore.");
     var bytes = File.ReadAllBytes(replacement);

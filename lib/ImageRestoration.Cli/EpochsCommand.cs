@@ -4,7 +4,7 @@ using ImageRestoration.Training;
 
 namespace ImageRestoration.Cli;
 
-/// <summary><c>epochs</c>: the epochs study of finished or running runs, from their history alone (no training).</summary>
+/// <summary><c>epochs</c>: the epochs analysis of finished or running runs, from their history alone (no training).</summary>
 internal static class EpochsCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -18,7 +18,7 @@ internal static class EpochsCommand
             foreach (var directory in parsed.GetValue(runs)!)
             {
                 var folder = new RunFolder(directory.FullName);
-                var study = EpochsStudy.Of(new DirectoryInfo(folder.Path).Name, folder.LoadVerifiedHistory());
+                var study = EpochsAnalysis.Of(new DirectoryInfo(folder.Path).Name, folder.LoadVerifiedHistory());
                 int[] shown = [1, 2, 5, .. Enumerable.Range(1, 10).Select(i => 10 * i), study.Last.Epoch];
                 if (study.PayoffEpoch is { } payoff) shown = [.. shown, payoff];
                 output.WriteLine($"{folder}:");

@@ -69,7 +69,7 @@ public static class NotebookApp
         app.Append($"// {name} as a .NET file-based app, written by notebook-runner --write-apps from ../{name}: edit the notebook,\n")
            .Append("// then write the apps again (notebook-runner --check-apps fails while this file differs from what its notebook gives).\n")
            .Append($"// Run: dotnet run {Path.GetFileName(folder)}/apps/{Path.GetFileNameWithoutExtension(name)}.cs (IMAGE_RESTORATION_PROFILE=class|quick|full, as for the notebook).\n")
-           .Append("#:project ../../lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj\n")
+           .Append("#:project ../../lib/ImageRestoration.Display/ImageRestoration.Display.csproj\n")
            .Append("#:property RuntimeIdentifier=$(NETCoreSdkRuntimeIdentifier)\n")
            .Append("#:property PublishAot=false\n\n");
         foreach (var directive in usings.Distinct()) app.Append(directive).Append('\n');

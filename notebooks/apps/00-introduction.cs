@@ -89,7 +89,7 @@ display(DigitGrid.Degradations(test.Images, degradations, count: 5, seed: config
 //
 // Measured on the thousand test digits: the mean squared error to the original, the share of pixels changed and the mean brightness.
 
-var effects = Figures.Effects(test.Images, degradations, configuration.Seed);
+var effects = Numbers.Effects(test.Images, degradations, configuration.Seed);
 display(Table.Of(effects));
 
 // ## What we saw

@@ -48,7 +48,7 @@ NotebookDisplay.Register();
 // A new configuration holds the presentation's values.
 
 var presentation = new ExperimentConfiguration();
-display(Table.Of(Figures.Hyperparameters(presentation)));
+display(Table.Of(Numbers.Hyperparameters(presentation)));
 
 // ## Every key
 //
@@ -83,7 +83,7 @@ catch (ConfigurationException e)
 var profile = NotebookProfile.FromEnvironment();
 var configuration = profile.Configuration();
 display(Table.Of(NotebookProfile.All.Select(p => new { p.Name, p.Description, p.Overrides, p.Cost })));
-display(Table.Of(Figures.Changes(presentation, configuration)));
+display(Table.Of(Numbers.Changes(presentation, configuration)));
 
 // ## Saved with every run, and named after it
 //
@@ -104,7 +104,7 @@ Console.WriteLine($"The presentation trains for {presentation.Epochs} epochs in 
                   $"and shows n = {presentation.PicturesShown} pictures per figure.");
 Console.WriteLine($"This run uses the {profile.Name} profile: {configuration.Epochs} epochs on " +
                   $"{(configuration.TrainLimit == 0 ? "all" : configuration.TrainLimit.ToString("N0"))} training images, " +
-                  $"{Figures.Changes(presentation, configuration).Count} keys changed from the presentation.");
+                  $"{Numbers.Changes(presentation, configuration).Count} keys changed from the presentation.");
 var batches = (int)Math.Ceiling((configuration.TrainLimit == 0 ? 60000 : configuration.TrainLimit) / (double)configuration.BatchSize);
 Console.WriteLine($"So this run's model takes {configuration.Epochs * batches:N0} Adam steps ({configuration.Epochs} epochs of {batches} batches); " +
                   $"the presentation's takes {presentation.Epochs * (int)Math.Ceiling(60000 / (double)presentation.BatchSize):N0}.");

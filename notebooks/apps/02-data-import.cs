@@ -87,7 +87,7 @@ display(DigitGrid.Digits(test.Images, test.Labels, n, "test", $"The first {n} te
 //
 // Most pixels are black background; the strokes are the bright minority.
 
-PixelStatistics[] statistics = [Figures.Pixels("train", train.Images), Figures.Pixels("test", test.Images)];
+PixelStatistics[] statistics = [Numbers.Pixels("train", train.Images), Numbers.Pixels("test", test.Images)];
 display(Table.Of(statistics));
 
 // ## What we saw

@@ -113,7 +113,7 @@ Console.WriteLine($"input ({string.Join(", ", test.Images.shape)}) -> code ({str
 //
 // The presentation builds a second model, the encoder, from the autoencoder's first layers. Here too it is the same tensors: training the autoencoder trains the encoder.
 
-var (shared, encoderTotal, total) = Figures.SharedParameters(model);
+var (shared, encoderTotal, total) = Numbers.SharedParameters(model);
 Console.WriteLine($"The encoder has {encoderTotal:N0} parameters; {shared:N0} of them are the autoencoder's own tensors (of {total:N0}).");
 
 // ## Before training

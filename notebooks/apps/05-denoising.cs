@@ -108,7 +108,7 @@ display(DigitGrid.Denoising(denoising));
 // ratio, in dB: `10 log10(1 / MSE)` for pixels in [0,1], so +3 dB halves the squared error) and **SSIM** (structural similarity: local
 // brightness, contrast and structure compared, 1 for identical pictures).
 
-var score = Figures.Score("denoising", denoising);
+var score = Numbers.Score("denoising", denoising);
 display(Table.Of([score]));
 
 // ## What we saw

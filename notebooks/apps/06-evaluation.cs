@@ -101,13 +101,13 @@ display(LossChart.Of(("clean", clean.History), ("denoising", denoising.History))
 // Denoising validation loss minus clean validation loss, epoch by epoch; then both runs in figures.
 
 display(LossChart.Gap(("denoising", denoising.History), ("clean", clean.History)));
-display(Table.Of([Figures.Summary("clean", clean.History), Figures.Summary("denoising", denoising.History)]));
+display(Table.Of([Numbers.Summary("clean", clean.History), Numbers.Summary("denoising", denoising.History)]));
 
 // ## Both models on the test pictures
 //
 // Mean squared error to the originals of the inputs and of the outputs, the outputs' binary cross-entropy, the average-digit baseline, and two measures of picture quality averaged over pictures: **PSNR** (peak signal-to-noise ratio, in dB: `10 log10(1 / MSE)` for pixels in [0,1], so +3 dB halves the squared error) and **SSIM** (structural similarity: local brightness, contrast and structure compared, 1 for identical pictures). Notebook 07 uses both to set the model against classical filters.
 
-TestScore[] scores = [Figures.Score("clean", clean), Figures.Score("denoising", denoising)];
+TestScore[] scores = [Numbers.Score("clean", clean), Numbers.Score("denoising", denoising)];
 display(Table.Of(scores));
 
 // ## Keras or PyTorch: ease of use or granularity
@@ -161,8 +161,8 @@ Console.WriteLine("So the choice is the presentation's: the one call for the sta
 // is 10 epochs, or a third of a shorter run. The presentation's 100 epochs are drawn further down, from the recorded run.
 
 var window = Math.Clamp(clean.History.Epochs.Count / 3, 1, 10);
-var cleanEpochs = EpochsStudy.Of("clean", clean.History, window);
-var denoisingEpochs = EpochsStudy.Of("denoising", denoising.History, window);
+var cleanEpochs = EpochsAnalysis.Of("clean", clean.History, window);
+var denoisingEpochs = EpochsAnalysis.Of("denoising", denoising.History, window);
 display(EpochsChart.Psnr(cleanEpochs, denoisingEpochs));
 
 foreach (var study in new[] { cleanEpochs, denoisingEpochs })
@@ -198,8 +198,8 @@ Console.WriteLine(denoisingEpochs.Verdict());
 // `bash data/recorded/record-presentation.sh` makes them again (15 to 30 minutes on 2 cores).
 
 var recorded = RecordedRuns.Load(RecordedRuns.PresentationDirectory);
-var (recordedClean, recordedDenoising) = Figures.RecordedStudies(recorded);
-Console.WriteLine(Figures.Provenance(recorded));
+var (recordedClean, recordedDenoising) = Numbers.RecordedEpochs(recorded);
+Console.WriteLine(Numbers.Provenance(recorded));
 
 // ### Where extra epochs stop paying: this run beside the recorded one
 //
@@ -227,7 +227,7 @@ display(LossChart.Gap((recordedDenoising.Name, recorded.Of(TrainingMode.Denoisin
 // carry every detail. It has 10,001 parameters to the presentation's 4,385. Both train with notebook 07's study budget (printed above);
 // 07's capacity study reuses the two runs.
 
-var capacity = Figures.CompareCapacity(capacityConfiguration, ModelCatalog.UNetSmall, c => NotebookProfile.Progress(c), Console.Out);
+var capacity = CapacityComparison.Of(capacityConfiguration, ModelCatalog.UNetSmall, c => NotebookProfile.Progress(c), Console.Out);
 Console.WriteLine($"{capacity.Presentation} ({capacity.PresentationParameters:N0} parameters): validation BCE {capacity.PresentationHistory.Last!.ValidationLoss:F4}; " +
                   $"{capacity.Bigger} ({capacity.BiggerParameters:N0}): {capacity.BiggerHistory.Last!.ValidationLoss:F4}; {capacity.Budget} each.");
 
@@ -262,7 +262,7 @@ Console.WriteLine(PresentationClaims.LossFinding(recordedClean, thresholds));
 
 var tryWindow = 5;        // how many epochs ahead to look
 var tryThreshold = 0.01;  // the share of the validation loss those epochs must still gain (0.01 = 1%)
-display(EpochsChart.Psnr(EpochsStudy.Of(recordedClean.Name, recorded.Of(TrainingMode.Clean).History, tryWindow, tryThreshold),
-                 EpochsStudy.Of(recordedDenoising.Name, recorded.Of(TrainingMode.Denoising).History, tryWindow, tryThreshold)));
+display(EpochsChart.Psnr(EpochsAnalysis.Of(recordedClean.Name, recorded.Of(TrainingMode.Clean).History, tryWindow, tryThreshold),
+                 EpochsAnalysis.Of(recordedDenoising.Name, recorded.Of(TrainingMode.Denoising).History, tryWindow, tryThreshold)));
 
 // Next: [07 · Restoration quality, measured](07-restoration-quality.ipynb): PSNR/SSIM against classical filters, other degradations and bigger models.

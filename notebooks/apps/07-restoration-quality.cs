@@ -74,8 +74,8 @@ var studyConfiguration = profile.StudyConfiguration("degradation.kind=gaussian",
 var options = new StudyOptions { Progress = NotebookProfile.Progress(configuration), Log = Console.Out };
 var studyOptions = options with { Progress = NotebookProfile.Progress(studyConfiguration) };
 Console.WriteLine(profile);
-Console.WriteLine($"baselines and noise sweep: {Figures.Budget(configuration)} (notebook 05's run); " +
-                  $"degradations and capacity: {Figures.Budget(studyConfiguration)} for every model");
+Console.WriteLine($"baselines and noise sweep: {Numbers.Budget(configuration)} (notebook 05's run); " +
+                  $"degradations and capacity: {Numbers.Budget(studyConfiguration)} for every model");
 
 // ## The measures
 //
@@ -108,7 +108,7 @@ display(StudyChart.Of(sweep));
 // studies' budget (printed above), the Gaussian one included; the line under the chart sets it against notebook 05's model.
 
 var degradations = Study.RunDegradations(studyConfiguration, studyOptions);
-Console.WriteLine(Figures.PresentationAcrossBudgets(degradations, baselines, configuration.Degradation.Create().Name));
+Console.WriteLine(Numbers.PresentationAcrossBudgets(degradations, baselines, configuration.Degradation.Create().Name));
 display(StudyChart.Of(degradations));
 
 display(Table.Of(degradations));
@@ -118,7 +118,7 @@ display(Table.Of(degradations));
 // The first test digits through each degradation's model (from the run folders the study just used).
 
 foreach (var kind in Enum.GetValues<DegradationKind>())
-    display(Figures.Restorations(Study.TrainedOn(studyConfiguration, kind)));
+    display(DigitGrid.Restorations(Study.TrainedOn(studyConfiguration, kind)));
 
 // ## Capacity: the "perks of higher dimensionality"
 //
@@ -127,7 +127,7 @@ foreach (var kind in Enum.GetValues<DegradationKind>())
 // against test PSNR shows overfitting. The presentation's model and the small U-Net are the runs notebook 06 compared, loaded here.
 
 var capacity = Study.RunCapacity(studyConfiguration, studyOptions);
-Console.WriteLine(Figures.PresentationAcrossBudgets(capacity, baselines, configuration.Degradation.Create().Name));
+Console.WriteLine(Numbers.PresentationAcrossBudgets(capacity, baselines, configuration.Degradation.Create().Name));
 display(StudyChart.Of(capacity));
 
 display(Table.Of(capacity));
@@ -144,14 +144,14 @@ display(Table.Of(capacity));
 var targets = Conclusions.CheckTargets(baselines, capacity,
     new QualityTargets(ModelOverBestFilterDb: 2, BestModelOverPresentationDb: 2, CleanEpochs: 20, CleanValidationBce: 0.099));
 Console.WriteLine($"{targets.Count(t => t.Holds)} of {targets.Count} targets met in this {profile.Name}-profile run " +
-                  $"(notebook 05's model: {Figures.Budget(configuration)}; capacity study: {Figures.Budget(studyConfiguration)}):");
+                  $"(notebook 05's model: {Numbers.Budget(configuration)}; capacity study: {Numbers.Budget(studyConfiguration)}):");
 foreach (var target in targets)
     Console.WriteLine($"- {(target.Holds ? "met" : "not met")}: {target.Statement} {target.Evidence}.");
 var presentationRow = capacity.Rows.First(r => r.Model == ModelCatalog.Presentation && r.Kind == RestorerKind.Model);
 var bestRow = capacity.Rows.Where(r => r.Kind == RestorerKind.Model).MaxBy(r => r.Psnr)!;
 Console.WriteLine(bestRow.Model == ModelCatalog.Presentation
     ? "So in this run the presentation's model is the best of the capacity study: with this budget, more capacity has not paid yet."
-    : $"So capacity pays here: {bestRow.Model} restores {bestRow.Psnr - presentationRow.Psnr:F2} dB better than the presentation's model, both with {Figures.Budget(studyConfiguration)}, the presentation's \"perks of higher dimensionality\".");
+    : $"So capacity pays here: {bestRow.Model} restores {bestRow.Psnr - presentationRow.Psnr:F2} dB better than the presentation's model, both with {Numbers.Budget(studyConfiguration)}, the presentation's \"perks of higher dimensionality\".");
 
 // ## Try it yourself
 //

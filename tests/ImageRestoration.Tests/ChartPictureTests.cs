@@ -70,7 +70,7 @@ public sealed class ChartPictureTests
         "sweep" => StudyChart.Of(Sweep()),
         "degradations" => StudyChart.Of(Degradations()),
         "capacity" => StudyChart.Of(Capacity()),
-        _ => EpochsChart.Spikes(EpochsStudy.Of("denoising", History(0.2, 0.15, 0.16, 0.12), window: 1)),
+        _ => EpochsChart.Spikes(EpochsAnalysis.Of("denoising", History(0.2, 0.15, 0.16, 0.12), window: 1)),
     };
 
     [Theory]
@@ -129,7 +129,7 @@ public sealed class ChartPictureTests
         Assert.All(StudyChart.Of(Capacity()).Panels, p => Assert.Equal(0, p.ValueRange()!.Value.Low));
         var capacity = StudyChart.Of(Capacity()).Panels[0];
         Assert.True(capacity.ValueRange()!.Value.High > 19.3, "room above the tallest bar for its label");
-        Assert.Null(EpochsChart.Psnr(EpochsStudy.Of("clean", History(0.2, 0.1, 0.09), window: 1)).Panels[0].ValueRange());
+        Assert.Null(EpochsChart.Psnr(EpochsAnalysis.Of("clean", History(0.2, 0.1, 0.09), window: 1)).Panels[0].ValueRange());
 
         // The plotly view uses the same ranges.
         var figure = System.Text.Json.JsonDocument.Parse(Plotly.NET.GenericChart.toFigureJson(PlotlyChart.Of(gap))).RootElement;
@@ -140,8 +140,8 @@ public sealed class ChartPictureTests
     public void AShorterRunIsDrawnOverTheLongerOneItMayRepeat()
     {
         // A class run's first epochs can equal a recorded run's: it must not vanish under that curve.
-        var classRun = EpochsStudy.Of("clean", History(0.2, 0.1), window: 1);
-        var recorded = EpochsStudy.Of("clean, recorded", History(0.2, 0.1, 0.09, 0.085), window: 1);
+        var classRun = EpochsAnalysis.Of("clean", History(0.2, 0.1), window: 1);
+        var recorded = EpochsAnalysis.Of("clean, recorded", History(0.2, 0.1, 0.09, 0.085), window: 1);
         var series = EpochsChart.Psnr(classRun, recorded).Panels[0].Series;
         var shortIndex = series.ToList().FindIndex(s => s.Name == "clean");
         var longIndex = series.ToList().FindIndex(s => s.Name == "clean, recorded");

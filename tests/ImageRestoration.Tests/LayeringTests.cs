@@ -43,7 +43,7 @@ public sealed class LayeringTests
 
         Assert.Contains("TorchSharp", references);
         Assert.DoesNotContain(references, name => name.StartsWith("Plotly", StringComparison.Ordinal) ||
-                                                  name == "FSharp.Core" || name == "ImageRestoration.Notebooks");
+                                                  name == "FSharp.Core" || name == "ImageRestoration.Display");
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class MethodLengthTests
         Assert.Contains(methods, m => m.File.StartsWith("ImageRestoration/", StringComparison.Ordinal));
         Assert.Contains(methods, m => m.File.StartsWith("ImageRestoration.Cli/", StringComparison.Ordinal) && m.Name == "Program.Main");
         Assert.Contains(methods, m => m.File.StartsWith("ImageRestoration.NotebookRunner/", StringComparison.Ordinal) && m.Name == "Program.Main");
-        Assert.Contains(methods, m => m.File.StartsWith("ImageRestoration.Notebooks/", StringComparison.Ordinal));
+        Assert.Contains(methods, m => m.File.StartsWith("ImageRestoration.Display/", StringComparison.Ordinal));
         Assert.True(methods.Count > 500, $"Only {methods.Count} methods found under lib/.");
     }
 

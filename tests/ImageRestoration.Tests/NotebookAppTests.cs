@@ -39,7 +39,7 @@ public sealed class NotebookAppTests
             Cell("code", "using static TorchSharp.torch;\nclass Mine { }\nvar x = 1; // kept\nx")));
 
         Assert.StartsWith("// 04-lesson.ipynb as a .NET file-based app", app);
-        Assert.Contains("#:project ../../lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj\n", app);
+        Assert.Contains("#:project ../../lib/ImageRestoration.Display/ImageRestoration.Display.csproj\n", app);
         Assert.DoesNotContain("#r ", app);
         // usings first, the parameters next, then the lesson in order; a cell's closing expression is displayed; types last.
         var order = new[] { "using System.Text;", "using static TorchSharp.torch;", "using static ImageRestoration.Notebooks.FileDisplay;",

@@ -15,7 +15,7 @@ public sealed class NotebookProfileTests
         Assert.Equal(0, full.TrainLimit); // all 60,000
         Assert.Equal(0, full.TestLimit);
         Assert.Equal(128, full.BatchSize);
-        var changes = Figures.Changes(new ExperimentConfiguration(), full);
+        var changes = Numbers.Changes(new ExperimentConfiguration(), full);
         Assert.Equal(["logDirectory"], changes.Select(c => c.Key)); // nothing but where the runs go
     }
 

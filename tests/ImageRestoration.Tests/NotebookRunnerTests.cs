@@ -145,7 +145,7 @@ public sealed class NotebookRunnerTests : IDisposable
                   #r "nuget: Plotly.NET, 6.0.0"
                   #r "nuget: ScottPlot, 5.1.59"
                   #r "{{Dll("ImageRestoration.dll")}}"
-                  #r "{{Dll("ImageRestoration.Notebooks.dll")}}"
+                  #r "{{Dll("ImageRestoration.Display.dll")}}"
                   using ImageRestoration.Configuration;
                   using ImageRestoration.Notebooks;
                   using ImageRestoration.Training;

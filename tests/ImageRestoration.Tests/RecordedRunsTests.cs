@@ -88,9 +88,9 @@ public sealed class RecordedRunsTests : IDisposable
         var cells = notebook["cells"]!.AsArray();
         var source = string.Join("\n", cells.Select(c => string.Concat(c!["source"]!.AsArray().Select(l => (string?)l))));
         Assert.Contains("RecordedRuns.Load(RecordedRuns.PresentationDirectory)", source);
-        Assert.Contains("Figures.RecordedStudies(recorded)", source);
+        Assert.Contains("Numbers.RecordedEpochs(recorded)", source);
 
-        var (clean, denoising) = Figures.RecordedStudies(Committed());
+        var (clean, denoising) = Numbers.RecordedEpochs(Committed());
         foreach (var study in new[] { clean, denoising })
         {
             // None of the recorded figures is typed into a cell: the final losses, the best one, the payoff epoch.

@@ -203,14 +203,14 @@ public sealed class RerunTests : IDisposable
     }
 
     [Fact]
-    public void TheEpochsStudyFindsSpikesAndWhereEpochsStopPaying()
+    public void TheEpochsAnalysisFindsSpikesAndWhereEpochsStopPaying()
     {
         double[] validation = [0.20, 0.15, 0.13, 0.14, 0.12, 0.119, 0.1189, 0.1188, 0.1189, 0.1187];
         var history = new TrainingHistory
         {
             Epochs = validation.Select((v, i) => new EpochRecord(i + 1, v + 0.01 - i * 0.001, v, 0.1, v / 10, 1)).ToList(),
         };
-        var study = EpochsStudy.Of("made up", history, window: 2, threshold: 0.005);
+        var study = EpochsAnalysis.Of("made up", history, window: 2, threshold: 0.005);
 
         Assert.Equal([4, 9], study.Spikes.Select(s => s.Epoch));
         Assert.Equal(5, study.Spikes[0].RecoveredAt);

@@ -1,4 +1,3 @@
-using ImageRestoration.Charts;
 using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Evaluation;
@@ -36,7 +35,7 @@ public sealed record RunSummary(string Run, int Epochs, double FirstValidationLo
     double ValidationMinusTrain, double SecondsPerEpoch);
 
 /// <summary>The small computations behind the notebooks' tables, so that the notebooks only call and show.</summary>
-public static class Figures
+public static class Numbers
 {
     /// <summary>The hyperparameters the presentation's "Configuration" section names, from this configuration.</summary>
     public static IReadOnlyList<Hyperparameter> Hyperparameters(ExperimentConfiguration c) =>
@@ -101,16 +100,6 @@ public static class Figures
             result.Configuration.Mode == TrainingMode.Denoising ? input.Psnr : null, output.Psnr, output.Ssim);
     }
 
-    /// <summary>
-    /// The degraded / restored / original grid of the run the configuration
-    /// names, loaded from its run folder (or trained, if it is missing).
-    /// </summary>
-    public static DigitGridFigure Restorations(ExperimentConfiguration configuration)
-    {
-        using var run = Experiment.LoadOrRun(configuration);
-        return DigitGrid.Restorations(run, $"{configuration.Model} trained on {configuration.Degradation.Create().Name}: degraded, restored and original");
-    }
-
     /// <summary>A run's first and final losses, the validation-minus-training gap and the mean epoch time.</summary>
     public static RunSummary Summary(string run, TrainingHistory history)
     {
@@ -141,10 +130,10 @@ public static class Figures
                $"against {full.Psnr:F2} dB with notebook 05's budget (the baselines above). Compare rows within this study, not with notebook 05.";
     }
 
-    /// <summary>The epochs studies of the recorded clean and denoising runs, named as recorded so that no chart shows them as this run's.</summary>
-    public static (EpochsStudy Clean, EpochsStudy Denoising) RecordedStudies(RecordedRuns recorded, int window = 10) =>
-        (EpochsStudy.Of($"clean, recorded {recorded.Of(TrainingMode.Clean).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Clean).History, window),
-         EpochsStudy.Of($"denoising, recorded {recorded.Of(TrainingMode.Denoising).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Denoising).History, window));
+    /// <summary>The epochs analyses of the recorded clean and denoising runs, named as recorded so that no chart shows them as this run's.</summary>
+    public static (EpochsAnalysis Clean, EpochsAnalysis Denoising) RecordedEpochs(RecordedRuns recorded, int window = 10) =>
+        (EpochsAnalysis.Of($"clean, recorded {recorded.Of(TrainingMode.Clean).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Clean).History, window),
+         EpochsAnalysis.Of($"denoising, recorded {recorded.Of(TrainingMode.Denoising).History.Epochs.Count} epochs", recorded.Of(TrainingMode.Denoising).History, window));
 
     /// <summary>Where the recorded runs come from, in sentences: folder, commands, machine, date, data.</summary>
     public static string Provenance(RecordedRuns recorded)
@@ -153,23 +142,6 @@ public static class Figures
         return $"Recorded runs from {DisplayPath.Of(recorded.Directory)} (not trained now): {p.Description}\n" +
                string.Join("\n", recorded.Runs.Select((r, i) => $"  {r.Name}: {r.History.Epochs.Count} epochs, made by: {p.Commands[i]}")) +
                $"\nMachine: {p.Machine}; finished {p.Date}; MNIST files with SHA-256 {string.Join(", ", p.DataSha256.Select(d => $"{d.Key} {d.Value[..12]}..."))}.";
-    }
-
-    /// <summary>
-    /// The presentation's model against a bigger one, both trained (or
-    /// reused) with the same configuration but the model: the capacity
-    /// question of the presentation's conclusions, on one budget.
-    /// </summary>
-    public static CapacityComparison CompareCapacity(ExperimentConfiguration configuration, string bigger, Func<ExperimentConfiguration, TrainingProgress>? progress = null,
-        TextWriter? log = null)
-    {
-        var presentationConfiguration = configuration with { Model = ModelCatalog.Presentation };
-        var biggerConfiguration = configuration with { Model = bigger };
-        using var presentation = Experiment.LoadOrRun(presentationConfiguration, progress?.Invoke(presentationConfiguration), log);
-        using var big = Experiment.LoadOrRun(biggerConfiguration, progress?.Invoke(biggerConfiguration), log);
-        var budget = $"{configuration.Epochs} epochs on {presentation.Train.Count:N0} pictures";
-        return new CapacityComparison(budget, ModelCatalog.Presentation, presentation.Model.parameters().Sum(p => p.numel()), presentation.History,
-            bigger, big.Model.parameters().Sum(p => p.numel()), big.History);
     }
 
     /// <summary>The parameters an encoder shares with its autoencoder (the same tensors), and how many it has.</summary>

@@ -100,6 +100,16 @@ public static class DigitGrid
     public static DigitGridFigure Denoising(ExperimentResult run, string? title = DenoisingTitle) =>
         Restorations(run, title, ("noisy input", "cleaned"));
 
+    /// <summary>
+    /// The degraded / restored / original grid of the run the configuration
+    /// names, loaded from its run folder (or trained, if it is missing).
+    /// </summary>
+    public static DigitGridFigure Restorations(ExperimentConfiguration configuration)
+    {
+        using var run = Experiment.LoadOrRun(configuration);
+        return Restorations(run, $"{configuration.Model} trained on {configuration.Degradation.Create().Name}: degraded, restored and original");
+    }
+
     /// <summary>The same figure for a run trained on any degradation (masks, blur...): degraded inputs, restorations and originals.</summary>
     public static DigitGridFigure Restorations(ExperimentResult run, string? title = null) =>
         Restorations(run, title ?? $"{run.Configuration.Degradation.Create().Name}: degraded, restored and original", ("degraded", "restored"));

@@ -2,7 +2,7 @@ using ImageRestoration.Studies;
 
 namespace ImageRestoration.Charts;
 
-/// <summary>The charts of an <see cref="EpochsStudy"/>: PSNR against epochs, and the loss curves with the spikes marked.</summary>
+/// <summary>The charts of an <see cref="EpochsAnalysis"/>: PSNR against epochs, and the loss curves with the spikes marked.</summary>
 public static class EpochsChart
 {
     /// <summary>
@@ -10,7 +10,7 @@ public static class EpochsChart
     /// stop paying. Decibels are a ratio's logarithm: the axis spans the
     /// values, not zero.
     /// </summary>
-    public static ChartDescription Psnr(params EpochsStudy[] studies)
+    public static ChartDescription Psnr(params EpochsAnalysis[] studies)
     {
         var series = new List<ChartSeries>();
         var longest = studies.Max(s => s.Rows.Count);
@@ -39,10 +39,10 @@ public static class EpochsChart
     }
 
     /// <summary>Training and validation loss of one run, each epoch whose validation loss rose marked in red.</summary>
-    public static ChartDescription Spikes(EpochsStudy study)
+    public static ChartDescription Spikes(EpochsAnalysis study)
     {
         var colour = LossChart.Palette[0];
-        ChartSeries Line(string name, Func<EpochStudyRow, double> value, LineDash dash) => new()
+        ChartSeries Line(string name, Func<EpochAnalysisRow, double> value, LineDash dash) => new()
         {
             Name = name, Kind = SeriesKind.Lines, Colour = colour, Dash = dash,
             X = study.Rows.Select(r => (double)r.Epoch).ToArray(),

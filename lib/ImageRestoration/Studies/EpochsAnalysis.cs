@@ -5,10 +5,10 @@ using ImageRestoration.Training;
 
 namespace ImageRestoration.Studies;
 
-/// <summary>One epoch of an <see cref="EpochsStudy"/>.</summary>
+/// <summary>One epoch of an <see cref="EpochsAnalysis"/>.</summary>
 /// <param name="ValidationPsnr">The PSNR (dB) of the epoch's mean validation MSE (not a mean of per-picture PSNRs).</param>
 /// <param name="GainOverNextWindow">How much the validation loss falls over the next window of epochs, as a fraction of this epoch's; null near the end.</param>
-public sealed record EpochStudyRow(int Epoch, double TrainLoss, double ValidationLoss, double ValidationPsnr, double? GainOverNextWindow, bool Spike);
+public sealed record EpochAnalysisRow(int Epoch, double TrainLoss, double ValidationLoss, double ValidationPsnr, double? GainOverNextWindow, bool Spike);
 
 /// <summary>An epoch whose validation loss rose over the one before it.</summary>
 /// <param name="Rise">Validation loss minus the previous epoch's.</param>
@@ -24,9 +24,9 @@ public sealed record ValidationSpike(int Epoch, double Rise, double TrainChange,
 /// paying), and the epochs where the validation loss rose (the "spikes" of
 /// Performance Evaluation 2), with whether any of them is lasting overfitting.
 /// </summary>
-public sealed class EpochsStudy
+public sealed class EpochsAnalysis
 {
-    private EpochsStudy(string name, IReadOnlyList<EpochStudyRow> rows, IReadOnlyList<ValidationSpike> spikes, int window, double threshold)
+    private EpochsAnalysis(string name, IReadOnlyList<EpochAnalysisRow> rows, IReadOnlyList<ValidationSpike> spikes, int window, double threshold)
     {
         Name = name;
         Rows = rows;
@@ -36,7 +36,7 @@ public sealed class EpochsStudy
     }
 
     public string Name { get; }
-    public IReadOnlyList<EpochStudyRow> Rows { get; }
+    public IReadOnlyList<EpochAnalysisRow> Rows { get; }
     public IReadOnlyList<ValidationSpike> Spikes { get; }
     public int Window { get; }
     public double Threshold { get; }
@@ -45,9 +45,9 @@ public sealed class EpochsStudy
     public int? PayoffEpoch => Rows.FirstOrDefault(r => r.GainOverNextWindow < Threshold)?.Epoch;
 
     /// <summary>The epoch with the lowest validation loss.</summary>
-    public EpochStudyRow Best => Rows.MinBy(r => r.ValidationLoss)!;
+    public EpochAnalysisRow Best => Rows.MinBy(r => r.ValidationLoss)!;
 
-    public EpochStudyRow Last => Rows[^1];
+    public EpochAnalysisRow Last => Rows[^1];
 
     /// <summary>
     /// Lasting overfitting: after its best epoch the validation loss ends more
@@ -58,7 +58,7 @@ public sealed class EpochsStudy
         Last.ValidationLoss > Best.ValidationLoss * (1 + Threshold) && Last.TrainLoss < Best.TrainLoss;
 
     /// <summary>The study of one run; <paramref name="window"/> epochs and a <paramref name="threshold"/> share (0.005 = 0.5%) define "stops paying".</summary>
-    public static EpochsStudy Of(string name, TrainingHistory history, int window = 10, double threshold = 0.005)
+    public static EpochsAnalysis Of(string name, TrainingHistory history, int window = 10, double threshold = 0.005)
     {
         var epochs = history.Epochs;
         if (epochs.Count == 0) throw new ArgumentException($"The history of '{name}' has no epoch.", nameof(history));
@@ -72,10 +72,10 @@ public sealed class EpochsStudy
             spikes.Add(new ValidationSpike(epochs[i].Epoch, epochs[i].ValidationLoss - before, epochs[i].TrainLoss - epochs[i - 1].TrainLoss, recovered));
         }
         var spikeEpochs = spikes.Select(s => s.Epoch).ToHashSet();
-        var rows = epochs.Select((e, i) => new EpochStudyRow(e.Epoch, e.TrainLoss, e.ValidationLoss, Psnr.FromMse(e.ValidationMse),
+        var rows = epochs.Select((e, i) => new EpochAnalysisRow(e.Epoch, e.TrainLoss, e.ValidationLoss, Psnr.FromMse(e.ValidationMse),
             i + window < epochs.Count ? (e.ValidationLoss - epochs[i + window].ValidationLoss) / e.ValidationLoss : null,
             spikeEpochs.Contains(e.Epoch))).ToList();
-        return new EpochsStudy(name, rows, spikes, window, threshold);
+        return new EpochsAnalysis(name, rows, spikes, window, threshold);
     }
 
     /// <summary>What the run says, in sentences computed from it.</summary>
@@ -110,7 +110,7 @@ public sealed class EpochsStudy
     public string ToMarkdown(IEnumerable<int> epochs)
     {
         var text = new StringBuilder($"| epoch | train BCE | validation BCE | validation PSNR (dB) | validation loss gain over the next {Window} epochs |\n| ---: | ---: | ---: | ---: | ---: |\n");
-        foreach (var row in epochs.Select(e => Rows.FirstOrDefault(r => r.Epoch == e)).OfType<EpochStudyRow>())
+        foreach (var row in epochs.Select(e => Rows.FirstOrDefault(r => r.Epoch == e)).OfType<EpochAnalysisRow>())
             text.AppendLine($"| {row.Epoch} | {F(row.TrainLoss)} | {F(row.ValidationLoss)} | {D(row.ValidationPsnr)} | " +
                             $"{(row.GainOverNextWindow is { } gain ? Percent(gain) : "")} |");
         return text.ToString();
@@ -118,7 +118,7 @@ public sealed class EpochsStudy
 
     private static string Epochs(int count) => count == 1 ? "1 epoch" : $"{count} epochs";
 
-    private EpochStudyRow Row(int epoch) => Rows.First(r => r.Epoch == epoch);
+    private EpochAnalysisRow Row(int epoch) => Rows.First(r => r.Epoch == epoch);
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
     private static string D(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);

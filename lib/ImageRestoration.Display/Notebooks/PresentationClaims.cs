@@ -1,5 +1,7 @@
 using System.Globalization;
+using ImageRestoration.Configuration;
 using ImageRestoration.Metrics;
+using ImageRestoration.Models;
 using ImageRestoration.Studies;
 using ImageRestoration.Training;
 
@@ -15,7 +17,7 @@ internal enum Verdict { Holds, Partly, DoesNotHold }
 /// </summary>
 public sealed record Claim(string Section, string Presentation, string ThisRun, string Recorded, string Rule, string Verdict);
 
-/// <summary>A clean and a denoising training of the presentation's model, with the window an <see cref="EpochsStudy"/> reads them with.</summary>
+/// <summary>A clean and a denoising training of the presentation's model, with the window an <see cref="EpochsAnalysis"/> reads them with.</summary>
 public sealed record ClaimRuns(string Name, TrainingHistory Clean, TrainingHistory Denoising, int Window = 10);
 
 /// <summary>
@@ -29,7 +31,25 @@ public sealed record ClaimThresholds(double PresentationLoss, double AroundShare
 
 /// <summary>Two models trained with the same budget on the same noise: the presentation's and a bigger one.</summary>
 public sealed record CapacityComparison(string Budget, string Presentation, long PresentationParameters, TrainingHistory PresentationHistory,
-    string Bigger, long BiggerParameters, TrainingHistory BiggerHistory);
+    string Bigger, long BiggerParameters, TrainingHistory BiggerHistory)
+{
+    /// <summary>
+    /// The presentation's model against a bigger one, both trained (or
+    /// reused) with the same configuration but the model: the capacity
+    /// question of the presentation's conclusions, on one budget.
+    /// </summary>
+    public static CapacityComparison Of(ExperimentConfiguration configuration, string bigger, Func<ExperimentConfiguration, TrainingProgress>? progress = null,
+        TextWriter? log = null)
+    {
+        var presentationConfiguration = configuration with { Model = ModelCatalog.Presentation };
+        var biggerConfiguration = configuration with { Model = bigger };
+        using var presentation = Experiment.LoadOrRun(presentationConfiguration, progress?.Invoke(presentationConfiguration), log);
+        using var big = Experiment.LoadOrRun(biggerConfiguration, progress?.Invoke(biggerConfiguration), log);
+        var budget = $"{configuration.Epochs} epochs on {presentation.Train.Count:N0} pictures";
+        return new CapacityComparison(budget, ModelCatalog.Presentation, presentation.Model.parameters().Sum(p => p.numel()), presentation.History,
+            bigger, big.Model.parameters().Sum(p => p.numel()), big.History);
+    }
+}
 
 /// <summary>
 /// The presentation's own evaluation, claim by claim, checked on this
@@ -72,7 +92,7 @@ public static class PresentationClaims
     };
 
     /// <summary>The presentation's "around 0.087" set against the recorded clean run, and what the difference means, in sentences.</summary>
-    public static string LossFinding(EpochsStudy recordedClean, ClaimThresholds t)
+    public static string LossFinding(EpochsAnalysis recordedClean, ClaimThresholds t)
     {
         var last = recordedClean.Last;
         var off = Share(last.ValidationLoss, t.PresentationLoss);
@@ -88,12 +108,12 @@ public static class PresentationClaims
             : "The loss was still falling when the run ended: more epochs would move it further.");
     }
 
-    private sealed record Pair(EpochsStudy Clean, EpochsStudy Denoising);
+    private sealed record Pair(EpochsAnalysis Clean, EpochsAnalysis Denoising);
 
     private static Pair Studies(ClaimRuns runs) =>
-        new(EpochsStudy.Of($"clean, {runs.Name}", runs.Clean, runs.Window), EpochsStudy.Of($"denoising, {runs.Name}", runs.Denoising, runs.Window));
+        new(EpochsAnalysis.Of($"clean, {runs.Name}", runs.Clean, runs.Window), EpochsAnalysis.Of($"denoising, {runs.Name}", runs.Denoising, runs.Window));
 
-    private static Claim Converges(EpochsStudy live, EpochsStudy recorded, ClaimThresholds t)
+    private static Claim Converges(EpochsAnalysis live, EpochsAnalysis recorded, ClaimThresholds t)
     {
         var off = (recorded.Last.ValidationLoss - t.PresentationLoss) / t.PresentationLoss;
         var converged = recorded.PayoffEpoch is not null;
@@ -108,7 +128,7 @@ public static class PresentationClaims
             Text(verdict));
     }
 
-    private static Claim InSync(string section, string words, EpochsStudy live, EpochsStudy recorded, ClaimThresholds t)
+    private static Claim InSync(string section, string words, EpochsAnalysis live, EpochsAnalysis recorded, ClaimThresholds t)
     {
         var (liveGap, recordedGap) = (Gap(live), Gap(recorded));
         var count = (Math.Abs(liveGap) <= t.InSyncShare ? 1 : 0) + (Math.Abs(recordedGap) <= t.InSyncShare ? 1 : 0);
@@ -119,7 +139,7 @@ public static class PresentationClaims
             Text(count == 2 ? Verdict.Holds : count == 1 ? Verdict.Partly : Verdict.DoesNotHold));
     }
 
-    private static Claim NoOverfitting(EpochsStudy live, EpochsStudy recorded)
+    private static Claim NoOverfitting(EpochsAnalysis live, EpochsAnalysis recorded)
     {
         var overfits = live.Overfits || recorded.Overfits;
         var rises = live.Spikes.Count + recorded.Spikes.Count;
@@ -130,15 +150,15 @@ public static class PresentationClaims
             Text(overfits ? Verdict.DoesNotHold : rises == 0 ? Verdict.Holds : Verdict.Partly));
     }
 
-    private static Claim SeveralSpikes(EpochsStudy live, EpochsStudy recorded, ClaimThresholds t) =>
+    private static Claim SeveralSpikes(EpochsAnalysis live, EpochsAnalysis recorded, ClaimThresholds t) =>
         new("noisy", "several spikes appear on the validation loss", Rises(live), Rises(recorded),
             $"holds with at least {t.SeveralSpikes} rises in the presentation's 100 epochs, partly with fewer",
             Text(recorded.Spikes.Count >= t.SeveralSpikes ? Verdict.Holds : recorded.Spikes.Count > 0 ? Verdict.Partly : Verdict.DoesNotHold));
 
-    private static Claim OverfittingAtSomeEpochs(EpochsStudy live, EpochsStudy recorded)
+    private static Claim OverfittingAtSomeEpochs(EpochsAnalysis live, EpochsAnalysis recorded)
     {
-        static int WhileTraining(EpochsStudy s) => s.Spikes.Count(x => x.TrainChange < 0);
-        static string Evidence(EpochsStudy s) =>
+        static int WhileTraining(EpochsAnalysis s) => s.Spikes.Count(x => x.TrainChange < 0);
+        static string Evidence(EpochsAnalysis s) =>
             $"{WhileTraining(s)} epochs where validation rose while training fell; lasting: {(s.Overfits ? "yes" : $"no (best {F(s.Best.ValidationLoss)} at epoch {s.Best.Epoch}, last {F(s.Last.ValidationLoss)})")}";
         return new("noisy", "overfitting at some epochs", Evidence(live), Evidence(recorded),
             "holds if the validation loss turns up and stays up while training improves (lasting); partly if it rises for single epochs only",
@@ -171,7 +191,7 @@ public static class PresentationClaims
 
     private static Claim Generalization(Pair live, Pair recorded, ClaimThresholds t)
     {
-        EpochsStudy[] all = [live.Clean, live.Denoising, recorded.Clean, recorded.Denoising];
+        EpochsAnalysis[] all = [live.Clean, live.Denoising, recorded.Clean, recorded.Denoising];
         var good = all.Count(s => Gap(s) <= t.InSyncShare && !s.Overfits);
         static string Evidence(Pair p) => $"validation against training: clean {Signed(Gap(p.Clean))}, denoising {Signed(Gap(p.Denoising))}";
         return new("clean vs noisy", "good generalization", Evidence(live), Evidence(recorded),
@@ -192,7 +212,7 @@ public static class PresentationClaims
             Text(gain >= t.GainDb && tradeSeen ? Verdict.Holds : gain >= t.GainDb || tradeSeen ? Verdict.Partly : Verdict.DoesNotHold));
     }
 
-    private static Claim Feasible(TestScore score, EpochsStudy recorded, ClaimThresholds t)
+    private static Claim Feasible(TestScore score, EpochsAnalysis recorded, ClaimThresholds t)
     {
         var input = score.InputPsnr ?? throw new ArgumentException("The denoising score has no input PSNR: pass the denoising run's score.", nameof(score));
         var (liveGain, recordedGain) = (score.OutputPsnr - input, recorded.Last.ValidationPsnr - input);
@@ -223,16 +243,16 @@ public static class PresentationClaims
             Text(verdict));
     }
 
-    private static string Payoff(EpochsStudy s) => s.PayoffEpoch is { } payoff
+    private static string Payoff(EpochsAnalysis s) => s.PayoffEpoch is { } payoff
         ? $"extra epochs stop paying after epoch {payoff} (the next {s.Window} gain under {Percent(s.Threshold)}; {F(s.Rows[payoff - 1].ValidationPsnr, "0.00")} dB there, {F(s.Last.ValidationPsnr, "0.00")} dB at epoch {s.Last.Epoch})"
         : $"{(s.Window == 1 ? "each next epoch still gains" : $"each next {s.Window} epochs still gain")} at least {Percent(s.Threshold)}: not converged";
 
-    private static string Rises(EpochsStudy s) =>
+    private static string Rises(EpochsAnalysis s) =>
         s.Spikes.Count == 0 ? $"validation loss never rose in {s.Rows.Count} epochs"
             : $"validation loss rose at {s.Spikes.Count} of {s.Rows.Count - 1} epoch steps, first at epoch {s.Spikes[0].Epoch}, largest {Percent(s.Spikes.Max(x => x.Rise / s.Rows[x.Epoch - 2].ValidationLoss))}";
 
     /// <summary>Final validation minus training loss, as a share of the training loss.</summary>
-    private static double Gap(EpochsStudy s) => (s.Last.ValidationLoss - s.Last.TrainLoss) / s.Last.TrainLoss;
+    private static double Gap(EpochsAnalysis s) => (s.Last.ValidationLoss - s.Last.TrainLoss) / s.Last.TrainLoss;
 
     private static double Gap(TrainingHistory h) => (h.Last!.ValidationLoss - h.Last.TrainLoss) / h.Last.TrainLoss;
 
