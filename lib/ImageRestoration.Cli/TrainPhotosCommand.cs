@@ -30,19 +30,26 @@ internal static class TrainPhotosCommand
         {
             Description = "Where the cosine schedule brings the learning rate by the last step.", DefaultValueFactory = _ => defaults.FinalLearningRate,
         };
+        var loss = new Option<string>("--loss")
+        {
+            Description = "What training minimises: mse (the mean squared error) or relative (each patch's squared error over its noise's, " +
+                          "so every noise level weighs alike).",
+            DefaultValueFactory = _ => LossNames.First(n => n.Value == defaults.Loss).Key,
+        };
+        loss.AcceptOnlyFromAmong([.. LossNames.Keys]);
         var seed = Program.WholeNumberOption("--seed", "Seed of the patches, the noise and the initial weights.", (int)defaults.Seed);
         var threads = Program.WholeNumberOption("--threads", "CPU threads (0: TorchSharp's default).", 0);
         var force = new Option<bool>("--force") { Description = "Overwrite an existing model file." };
         var command = new Command("train-photos",
             "Train the blind photo denoiser (sigma 5..55 of 255) on the training photographs with the kit's trainer; save the model and a record " +
-            "(command, pictures and their SHA-256, seed, history).") { photos, outFile, modelName, epochs, patches, patchSize, batchSize, rate, finalRate, seed, threads, force };
+            "(command, pictures and their SHA-256, seed, history).") { photos, outFile, modelName, epochs, patches, patchSize, batchSize, loss, rate, finalRate, seed, threads, force };
         command.SetAction(parsed => Program.Guarded(error, () =>
         {
             var settings = defaults with
             {
                 Model = parsed.GetValue(modelName)!, PatchSize = parsed.GetValue(patchSize), BatchSize = parsed.GetValue(batchSize),
                 Epochs = parsed.GetValue(epochs), Patches = parsed.GetValue(patches), Seed = parsed.GetValue(seed),
-                LearningRate = parsed.GetValue(rate), FinalLearningRate = parsed.GetValue(finalRate),
+                LearningRate = parsed.GetValue(rate), FinalLearningRate = parsed.GetValue(finalRate), Loss = LossNames[parsed.GetValue(loss)!],
             };
             settings.Validate();
             var target = Path.GetFullPath(parsed.GetValue(outFile)!);
@@ -54,6 +61,11 @@ internal static class TrainPhotosCommand
         }));
         return command;
     }
+
+    private static readonly Dictionary<string, TrainingLoss> LossNames = new()
+    {
+        ["mse"] = TrainingLoss.MeanSquaredError, ["relative"] = TrainingLoss.RelativeSquaredError,
+    };
 
     /// <summary>Loads the pictures, trains, saves the model at <paramref name="target"/> and its record beside it.</summary>
     private static void TrainAndSave(PhotoTrainingSettings settings, string directory, string target, TextWriter output, CancellationToken interrupt)

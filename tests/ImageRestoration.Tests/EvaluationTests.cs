@@ -59,7 +59,7 @@ public sealed class EvaluationTests(MnistFixture mnist)
 
         var score = Evaluator.Score(new ModelRestorer("presentation", model), noisy, clean);
         model.eval();
-        var (bce, mse) = Scorer.Losses(model.forward, noisy, clean);
+        var (bce, mse, _) = Scorer.Losses(model.forward, noisy, clean);
 
         // One batched scorer: the same sums in the same order, so the same numbers to the last bit.
         Assert.Equal(bce, score.Bce);

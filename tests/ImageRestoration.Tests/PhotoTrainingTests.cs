@@ -39,7 +39,40 @@ public sealed class PhotoTrainingTests
         }
     }
 
+    [Fact]
+    public void TheErrorRatioIsTheShareOfTheNoiseLeftAndTenToTheMinusATenthOfTheGain()
+    {
+        using var clean = full(2, 1, 8, 8, 0.5f);
+        using var noisy = clean + randn(2, 1, 8, 8, generator: new Generator(5)).mul_(0.1);
+        using var halfway = (clean + noisy) / 2;
+
+        Assert.Equal([1.0f, 1.0f], Metrics.Psnr.ErrorRatio(noisy, clean, noisy).data<float>().ToArray());
+        Assert.Equal([0.0f, 0.0f], Metrics.Psnr.ErrorRatio(clean, clean, noisy).data<float>().ToArray());
+        using var gain = Metrics.Psnr.PerImage(halfway, clean) - Metrics.Psnr.PerImage(noisy, clean);
+        using var ratio = Metrics.Psnr.ErrorRatio(halfway, clean, noisy);
+        // Halving the error everywhere leaves a quarter of it: a gain of 10 log10(4) = 6.02 dB.
+        Assert.All(ratio.data<float>().ToArray(), r => Assert.Equal(0.25, r, 5));
+        Assert.All(gain.data<double>().ToArray(), g => Assert.Equal(10 * Math.Log10(4), g, 4));
+    }
+
+    [Fact]
+    public void TheRelativeLossTrainsOnEachPatchsShareOfItsNoiseAndValidatesOnTheSame()
+    {
+        using var picture = PhotoFixtures.Smooth(1, 64, 64);
+        var (model, history) = PhotoTraining.Train([picture], [picture], Tiny with { Loss = TrainingLoss.RelativeSquaredError });
+        using (model)
+        {
+            // The share of the noise left: below 1 (the model removes some), falling, and not the MSE (about 0.015 here).
+            Assert.All(history.Epochs, epoch => Assert.InRange(epoch.TrainLoss, 0.5, 1.0));
+            Assert.All(history.Epochs, epoch => Assert.InRange(epoch.ValidationLoss, 0.5, 1.0));
+            Assert.All(history.Epochs, epoch => Assert.InRange(epoch.ValidationMse, 0.001, 0.1));
+            Assert.True(history.Epochs[1].TrainLoss < history.Epochs[0].TrainLoss, "the relative training loss did not fall");
+            Assert.True(history.Epochs[1].ValidationLoss < history.Epochs[0].ValidationLoss, "the relative validation loss did not fall");
+        }
+    }
+
     [Theory]
+    [InlineData("--loss", "bce", "bce")]
     [InlineData("--epochs", "0", "epochs = 0")]
     [InlineData("--patches", "0", "patches = 0")]
     [InlineData("--final-learning-rate", "0.01", "final learning rate = 0.01")]

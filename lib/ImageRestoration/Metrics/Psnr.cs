@@ -37,6 +37,22 @@ public static class Psnr
         return mse.log10().mul_(-10).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Each image's squared error over its degraded input's (float32, length N):
+    /// the share of the degradation the restoration leaves, 10^(−gain/10) for a
+    /// PSNR gain in dB. Differentiable, so a trainer can minimise it.
+    /// </summary>
+    public static Tensor ErrorRatio(Tensor restored, Tensor clean, Tensor degraded)
+    {
+        Check(restored, clean);
+        Check(degraded, clean);
+        using var scope = NewDisposeScope();
+        var restoredError = (restored - clean).square().flatten(1).mean([1]);
+        // A degraded image equal to its original would divide by 0; no degradation the trainer draws does that.
+        var degradedError = (degraded - clean).square().flatten(1).mean([1]).clamp_min(1e-12);
+        return (restoredError / degradedError).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The mean over images of each image's PSNR, an exact image counting <see cref="Ceiling"/> dB.</summary>
     public static double Mean(Tensor restored, Tensor clean)
     {

@@ -22,26 +22,31 @@ internal static class Scorer
     /// <summary>Images restored per batch: bounds memory (a 5x5 median holds 25 copies of its batch).</summary>
     public const int DefaultBatchSize = 1000;
 
-    /// <summary>Mean binary cross-entropy and squared error over every pixel of every image (the trainer's validation losses).</summary>
-    public static (double Bce, double Mse) Losses(Func<Tensor, Tensor> restore, Tensor inputs, Tensor targets, int batchSize = DefaultBatchSize)
+    /// <summary>
+    /// Mean binary cross-entropy and squared error over every pixel of every
+    /// image (the trainer's validation losses), and with <paramref name="withErrorRatio"/>
+    /// the mean of each image's <see cref="Psnr.ErrorRatio"/> (else NaN).
+    /// </summary>
+    public static (double Bce, double Mse, double ErrorRatio) Losses(Func<Tensor, Tensor> restore, Tensor inputs, Tensor targets,
+        int batchSize = DefaultBatchSize, bool withErrorRatio = false)
     {
-        var sums = Sum(restore, inputs, targets, batchSize, perImage: false);
+        var sums = Sum(restore, inputs, targets, batchSize, perImage: false, withErrorRatio);
         var pixels = (double)targets.numel();
-        return (sums.Bce / pixels, sums.Mse / pixels);
+        return (sums.Bce / pixels, sums.Mse / pixels, withErrorRatio ? sums.ErrorRatio / targets.shape[0] : double.NaN);
     }
 
     /// <summary>Restores <paramref name="degraded"/> batch by batch and scores it against <paramref name="clean"/>.</summary>
     public static RestorationScore Score(Func<Tensor, Tensor> restore, Tensor degraded, Tensor clean, int batchSize = DefaultBatchSize)
     {
-        var sums = Sum(restore, degraded, clean, batchSize, perImage: true);
+        var sums = Sum(restore, degraded, clean, batchSize, perImage: true, withErrorRatio: false);
         var count = clean.shape[0];
         var pixels = (double)clean.numel();
         return new RestorationScore((int)count, sums.Psnr / count, sums.Ssim / count, sums.Bce / pixels, sums.Mse / pixels, sums.Exact);
     }
 
-    private sealed record Sums(double Bce, double Mse, double Psnr, double Ssim, int Exact);
+    private sealed record Sums(double Bce, double Mse, double Psnr, double Ssim, int Exact, double ErrorRatio);
 
-    private static Sums Sum(Func<Tensor, Tensor> restore, Tensor degraded, Tensor clean, int batchSize, bool perImage)
+    private static Sums Sum(Func<Tensor, Tensor> restore, Tensor degraded, Tensor clean, int batchSize, bool perImage, bool withErrorRatio)
     {
         if (!degraded.shape.SequenceEqual(clean.shape))
             throw new ArgumentException(
@@ -49,15 +54,17 @@ internal static class Scorer
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         var count = clean.shape[0];
         if (count == 0) throw new ArgumentException("No images to score.", nameof(clean));
-        var sums = new Sums(0, 0, 0, 0, 0);
+        var sums = new Sums(0, 0, 0, 0, 0, 0);
         using var _ = no_grad();
         for (long start = 0; start < count; start += batchSize)
         {
             using var scope = NewDisposeScope();
             var length = Math.Min(batchSize, count - start);
             var target = clean.narrow(0, start, length);
-            var output = restore(degraded.narrow(0, start, length));
+            var input = degraded.narrow(0, start, length);
+            var output = restore(input);
             sums = Add(sums, output, target, perImage);
+            if (withErrorRatio) sums = sums with { ErrorRatio = sums.ErrorRatio + Psnr.ErrorRatio(output, target, input).sum().item<float>() };
             TorchRuntime.ReleaseUndisposedScalars(); // as the trainer does per batch: the heap reuses this batch's blocks
         }
         return sums;

@@ -160,7 +160,7 @@ public sealed class Trainer : IDisposable
         var output = model.forward(input);
         // Binary cross-entropy rejects NaN outputs with an opaque native error; name the fault instead.
         if (!output.isfinite().all().item<bool>()) throw new TrainingDivergedException(position.Epoch, batch, double.NaN);
-        var loss = TrainingLossFunctions.Of(Loss, output, target);
+        var loss = TrainingLossFunctions.Of(Loss, output, target, input);
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
@@ -197,8 +197,8 @@ public sealed class Trainer : IDisposable
     private (double Loss, double Mse) ValidationLosses(Tensor inputs, Tensor targets)
     {
         model.eval();
-        var (bce, mse) = Scorer.Losses(model.forward, inputs, targets);
-        return (Loss == TrainingLoss.MeanSquaredError ? mse : bce, mse);
+        var (bce, mse, ratio) = Scorer.Losses(model.forward, inputs, targets, withErrorRatio: Loss == TrainingLoss.RelativeSquaredError);
+        return (Loss switch { TrainingLoss.MeanSquaredError => mse, TrainingLoss.RelativeSquaredError => ratio, _ => bce }, mse);
     }
 
     /// <summary>Records the epoch (history, TensorBoard, progress), moves to the next one and saves the checkpoint.</summary>
