@@ -1,7 +1,7 @@
 // 00-introduction.ipynb as a .NET file-based app, written by notebook-runner --write-apps from ../00-introduction.ipynb: edit the notebook,
 // then write the apps again (notebook-runner --check-apps fails while this file differs from what its notebook gives).
 // Run: dotnet run notebooks/apps/00-introduction.cs (IMAGE_RESTORATION_PROFILE=class|quick|full, as for the notebook).
-#:project ../../lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj
+#:project ../../lib/ImageRestoration.Display/ImageRestoration.Display.csproj
 #:property RuntimeIdentifier=$(NETCoreSdkRuntimeIdentifier)
 #:property PublishAot=false
 

@@ -1,7 +1,7 @@
 // 03-model.ipynb as a .NET file-based app, written by notebook-runner --write-apps from ../03-model.ipynb: edit the notebook,
 // then write the apps again (notebook-runner --check-apps fails while this file differs from what its notebook gives).
 // Run: dotnet run notebooks/apps/03-model.cs (IMAGE_RESTORATION_PROFILE=class|quick|full, as for the notebook).
-#:project ../../lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj
+#:project ../../lib/ImageRestoration.Display/ImageRestoration.Display.csproj
 #:property RuntimeIdentifier=$(NETCoreSdkRuntimeIdentifier)
 #:property PublishAot=false
 

@@ -1,7 +1,7 @@
 // 06-evaluation.ipynb as a .NET file-based app, written by notebook-runner --write-apps from ../06-evaluation.ipynb: edit the notebook,
 // then write the apps again (notebook-runner --check-apps fails while this file differs from what its notebook gives).
 // Run: dotnet run notebooks/apps/06-evaluation.cs (IMAGE_RESTORATION_PROFILE=class|quick|full, as for the notebook).
-#:project ../../lib/ImageRestoration.Notebooks/ImageRestoration.Notebooks.csproj
+#:project ../../lib/ImageRestoration.Display/ImageRestoration.Display.csproj
 #:property RuntimeIdentifier=$(NETCoreSdkRuntimeIdentifier)
 #:property PublishAot=false
 
