@@ -18,6 +18,9 @@ public sealed class CapacityModelTests : IDisposable
     [InlineData(ModelCatalog.Wide, 65921)]
     [InlineData(ModelCatalog.UNet, 39585)]
     [InlineData(ModelCatalog.UNetSmall, 10001)]
+    [InlineData(ModelCatalog.Photo, 56097)]
+    [InlineData(ModelCatalog.PhotoWide, 125617)]
+    [InlineData(ModelCatalog.PhotoHalf, 226244)]
     public void CatalogModelsHaveTheirStatedParameterCounts(string name, long parameters)
     {
         TorchRuntime.Initialize();
@@ -25,6 +28,21 @@ public sealed class CapacityModelTests : IDisposable
 
         Assert.Equal(parameters, model.parameters().Sum(p => p.numel()));
         Assert.Equal(parameters, ModelSummary.Of(model).TotalParameters);
+    }
+
+    [Theory]
+    [InlineData(ModelCatalog.Photo, "conv1 (None, 32, 28, 28)")]
+    [InlineData(ModelCatalog.PhotoHalf, "unshuffle1 (None, 4, 14, 14)")]
+    public void APhotoModelsSummaryFollowsItsForwardFromInputToNoise(string name, string first)
+    {
+        TorchRuntime.Initialize();
+        using var model = ModelCatalog.Create(name);
+
+        var rows = ModelSummary.Of(model).Layers.Select(l => $"{l.Layer} {l.OutputShape}").ToList();
+
+        Assert.Equal(first, rows[0]);
+        Assert.StartsWith("noise ", rows[^1]);
+        Assert.DoesNotContain(rows, r => r.StartsWith("cat", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -43,8 +43,14 @@ public static class ModelCatalog
     /// </summary>
     public const string PhotoHalf = "photo-half";
 
+    /// <summary>
+    /// The blind photo denoiser with half as many filters again: 8 convolutions of 48 at full resolution,
+    /// 125,617 parameters (502 kB), 2.2 times the shipped kind's work per pixel.
+    /// </summary>
+    public const string PhotoWide = "photo-wide";
+
     /// <summary>The photo denoisers' names, the shipped kind first: what a photo model file is tried as when loaded.</summary>
-    public static IReadOnlyList<string> PhotoModels { get; } = [Photo, PhotoHalf];
+    public static IReadOnlyList<string> PhotoModels { get; } = [Photo, PhotoWide, PhotoHalf];
 
     private static readonly Dictionary<string, Func<RestorationModel>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -53,6 +59,7 @@ public static class ModelCatalog
         [UNet] = () => new Models.UNet(),
         [UNetSmall] = () => new Models.UNet(channels: 8),
         [Photo] = () => new NoiseResidualNetwork(),
+        [PhotoWide] = () => new NoiseResidualNetwork(depth: 8, width: 48),
         [PhotoHalf] = () => new NoiseResidualNetwork(depth: 8, width: 64, scale: 2),
     };
 

@@ -13,7 +13,9 @@ public sealed record LayerSummary(string Layer, string Type, string OutputShape,
 /// forward and watching each layer. A layer whose input is not what the row
 /// before gave receives a join of two paths (the U-Net's skip connections):
 /// a <c>cat</c> row shows the joined shape, as Keras's Concatenate layer
-/// would. A layer the forward does not call on its own (the last upsampling
+/// would, or the same values rearranged (the half-resolution photo model's
+/// pixel unshuffle), a <c>reshape</c> row. Rows follow the order the
+/// forward calls the layers. A layer the forward does not call on its own (the last upsampling
 /// and convolution of the autoencoder run as one sub-pixel step) is run on
 /// the row before's output.
 /// </summary>
@@ -29,11 +31,11 @@ public sealed class ModelSummary
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var layers = model.Layers.ToList();
-        var seen = new Dictionary<nn.Module, (long[] Input, long[] Output)>();
-        var hooks = layers.Select(l => l.Layer.register_forward_hook((layer, input, output) =>
+        var seen = new Dictionary<nn.Module, (int Call, long[] Input, long[] Output)>();
+        var registered = model.Layers.ToList();
+        var hooks = registered.Select(l => l.Layer.register_forward_hook((layer, input, output) =>
         {
-            seen.TryAdd(layer, (input.shape, output.shape));
+            seen.TryAdd(layer, (seen.Count, input.shape, output.shape));
             return output;
         })).ToList();
         try
@@ -44,23 +46,44 @@ public sealed class ModelSummary
         {
             foreach (var hook in hooks) hook.remove();
         }
+        return new ModelSummary(Rows(InCallOrder(registered, seen), seen, [1, 1, height, width]));
+    }
 
+    /// <summary>
+    /// The layers in the order the forward called them (registration order
+    /// need not be that); a layer it did not call stays right after the one
+    /// registered before it.
+    /// </summary>
+    private static List<(string Name, nn.Module<Tensor, Tensor> Layer)> InCallOrder(List<(string Name, nn.Module<Tensor, Tensor> Layer)> registered,
+        Dictionary<nn.Module, (int Call, long[] Input, long[] Output)> seen)
+    {
+        var keys = new double[registered.Count];
+        for (var i = 0; i < registered.Count; i++)
+            keys[i] = seen.TryGetValue(registered[i].Layer, out var s) ? s.Call : (i == 0 ? -1 : keys[i - 1]) + 1e-3;
+        return [.. registered.Select((layer, i) => (layer, i)).OrderBy(p => keys[p.i]).Select(p => p.layer)];
+    }
+
+    private static List<LayerSummary> Rows(List<(string Name, nn.Module<Tensor, Tensor> Layer)> layers,
+        Dictionary<nn.Module, (int Call, long[] Input, long[] Output)> seen, long[] shape)
+    {
         var rows = new List<LayerSummary>();
-        long[] shape = [1, 1, height, width];
-        var joins = 0;
+        var (joins, reshapes) = (0, 0);
         foreach (var (name, layer) in layers)
         {
             if (seen.TryGetValue(layer, out var shapes))
             {
+                // Same values rearranged (a pixel unshuffle) or two paths joined (a skip connection's cat).
                 if (!shapes.Input.SequenceEqual(shape))
-                    rows.Add(new LayerSummary($"cat{++joins}", "cat", Format(shapes.Input), 0));
+                    rows.Add(shapes.Input.Aggregate(1L, (a, b) => a * b) == shape.Aggregate(1L, (a, b) => a * b)
+                        ? new LayerSummary($"unshuffle{++reshapes}", "reshape", Format(shapes.Input), 0)
+                        : new LayerSummary($"cat{++joins}", "cat", Format(shapes.Input), 0));
                 shape = shapes.Output;
             }
             else
                 shape = layer.forward(zeros(shape)).shape;
             rows.Add(new LayerSummary(name, layer.GetType().Name, Format(shape), layer.parameters().Sum(p => p.numel())));
         }
-        return new ModelSummary(rows);
+        return rows;
     }
 
     private static string Format(long[] shape) => "(None, " + string.Join(", ", shape.Skip(1)) + ")";

@@ -76,12 +76,12 @@ public sealed class NoiseResidualNetwork : RestorationModel
 
     private Tensor Noise(Tensor input)
     {
-        if (Scale == 1) return noise.forward(features.forward(input));
+        if (Scale == 1) return noise.call(features.call(input));
         var (height, width) = (input.shape[2], input.shape[3]);
         var (padBottom, padRight) = (height % 2, width % 2);
         var even = padBottom + padRight == 0 ? input : nn.functional.pad(input, [0, padRight, 0, padBottom], PaddingModes.Replicate);
         var small = nn.functional.pixel_unshuffle(even, 2);
-        var full = nn.functional.pixel_shuffle(noise.forward(features.forward(small)), 2);
+        var full = nn.functional.pixel_shuffle(noise.call(features.call(small)), 2);
         return padBottom + padRight == 0 ? full : full.narrow(2, 0, height).narrow(3, 0, width);
     }
 }
