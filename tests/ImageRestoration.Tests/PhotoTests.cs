@@ -133,8 +133,8 @@ public sealed class PhotoTests
         using (var picture = PhotoFixtures.Smooth(1, 20, 20)) PhotoFile.WritePng(picture, temp.File("p.png"));
         var (code, output) = CliProcess.Run(["restore", temp.File("p.png"), "--model", temp.File("model.bin")]);
 
-        Assert.Contains($"{temp.File("model.bin")} is not a saved '{ModelCatalog.Photo}' model", garbage.Message);
-        Assert.Contains($"is not a saved '{ModelCatalog.Photo}' model", wrongKind.Message);
+        Assert.Contains($"{temp.File("model.bin")} is not a saved '{ModelCatalog.PhotoModels[0]}' model", garbage.Message);
+        Assert.Contains($"is not a saved '{ModelCatalog.PhotoModels[0]}' model", wrongKind.Message);
         Assert.True(code == 2, output);
         Assert.Contains("is not a saved", output);
         Assert.False(File.Exists(temp.File("p-restored.png")));

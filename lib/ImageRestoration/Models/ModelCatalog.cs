@@ -32,25 +32,28 @@ public static class ModelCatalog
     /// <summary>The same U-Net with half the filters (8 at full resolution): 10,001 parameters, near the presentation model's budget.</summary>
     public const string UNetSmall = "unet-small";
 
-    /// <summary>The blind photo denoiser, the shipped kind (see <see cref="NoiseResidualNetwork"/>): 8 convolutions of 32 filters at full resolution that predict the noise.</summary>
+    /// <summary>
+    /// The blind photo denoiser with 8 convolutions of 32 filters at full resolution that predict the noise
+    /// (see <see cref="NoiseResidualNetwork"/>): 56,097 parameters; measured below <see cref="PhotoWide"/> (docs/results.md).
+    /// </summary>
     public const string Photo = "photo";
 
     /// <summary>
     /// The blind photo denoiser at half resolution, FFDNet's way (see <see cref="NoiseResidualNetwork"/>
     /// with scale 2): 8 convolutions of 64 filters on the picture unshuffled into four half-size channels.
-    /// About the shipped kind's work per pixel, four times its parameters, twice its reach; measured
+    /// About <see cref="Photo"/>'s work per pixel, four times its parameters, twice its reach; measured
     /// below it for the same training time (docs/results.md), so not shipped.
     /// </summary>
     public const string PhotoHalf = "photo-half";
 
     /// <summary>
-    /// The blind photo denoiser with half as many filters again: 8 convolutions of 48 at full resolution,
-    /// 125,617 parameters (502 kB), 2.2 times the shipped kind's work per pixel.
+    /// The blind photo denoiser, the shipped kind: <see cref="Photo"/> with half as many filters again,
+    /// 8 convolutions of 48 at full resolution, 125,617 parameters (502 kB), 2.2 times its work per pixel.
     /// </summary>
     public const string PhotoWide = "photo-wide";
 
     /// <summary>The photo denoisers' names, the shipped kind first: what a photo model file is tried as when loaded.</summary>
-    public static IReadOnlyList<string> PhotoModels { get; } = [Photo, PhotoWide, PhotoHalf];
+    public static IReadOnlyList<string> PhotoModels { get; } = [PhotoWide, Photo, PhotoHalf];
 
     private static readonly Dictionary<string, Func<RestorationModel>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
