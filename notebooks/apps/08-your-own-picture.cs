@@ -74,7 +74,7 @@ Console.WriteLine($"Estimated sigma: {estimated:F1} of 255 (true {sigma}; error 
 
 // ## Restoring it
 //
-// The shipped model (`data/models/photo-denoiser.bin`, 8 convolutions of 32 filters, 56,000 parameters) predicts the noise and
+// The shipped model (`data/models/photo-denoiser.bin`, 8 convolutions of 48 filters, 126,000 parameters) predicts the noise and
 // subtracts it, one colour channel at a time, in overlapping tiles so that any size fits in memory without seams.
 // The crops below are zoomed four times.
 
@@ -106,8 +106,8 @@ Console.WriteLine($"The model is {SignedNumber.Format(margin, 2)} dB from the be
 // Put the path of your own PNG or JPEG (8-bit grey or RGB) in `yourFile`. Without a clean original there is nothing to
 // score against, so the cell shows the picture, its estimated noise and the restoration. The same from a terminal, for
 // whole folders and pictures of any size: `image-restoration restore my-photos --out restored` (PNG out; it refuses to
-// overwrite a file unless `--force`). Cost: under a second for the 451x300 cat (0.4 s in the committed run, on a quiet 2-core
-// machine); larger pictures take longer, in proportion to their pixels.
+// overwrite a file unless `--force`). Cost: a second or two for the 451x300 cat (1.6 s in the committed run, on 2 cores shared
+// with a training); larger pictures take longer, in proportion to their pixels.
 
 var yourFile = "";   // e.g. "/home/me/Pictures/night-shot.jpg"; empty: the noisy cat above
 var yours = yourFile == "" ? noisy : PhotoFile.Read(yourFile);
@@ -118,7 +118,8 @@ display(new PhotoFigure([("your picture", yours), ("restored", PhotoDenoiser.Res
 //
 // The shipped model was trained by `image-restoration train-photos` (the command, the pictures with their SHA-256, the seed
 // and the figures are in `data/models/photo-denoiser.json`): 40x40 patches cut from the nine training photographs, each batch
-// with fresh noise of a level drawn between 5 and 55, through the kit's own trainer (the one notebooks 04 and 05 use).
+// with fresh noise of a level drawn between 5 and 55, through the kit's own trainer (the one notebooks 04 and 05 use), minimising
+// each patch's squared error as a share of its noise's, so that light noise counts as much as heavy noise.
 // Here the shipped weights train a little further, on a few hundred patches at a lower learning rate, and the test crop is scored before and after.
 
 var train = PhotoSet.LoadGrey(photos, PhotoSet.Train);
@@ -149,7 +150,7 @@ Console.WriteLine(margin > 0
 // ## Try it yourself: another noise level
 //
 // Edit the noise level and run the cell: the same picture with new noise, restored by the same blind model, nothing trained.
-// Cost on any profile: under a second (0.3 s in the committed run, on a quiet 2-core machine). Look at the PSNR gain and
+// Cost on any profile: a second or two (1.3 s in the committed run, on 2 cores shared with a training). Look at the PSNR gain and
 // at the zoomed crops: inside the trained range (5 to 55) the model removes the noise without being told its level; at 70 or
 // more, outside it, see how much grain it leaves. For a longer fine-tune, set `Epochs = 3` and `Patches = 2048` in the
 // fine-tune cell above (a few minutes).
