@@ -77,6 +77,18 @@ public sealed class PhotoTrainingTests
         }
     }
 
+    [Fact]
+    public void TheRelativeLossIsRefusedWhereNothingIsDegraded()
+    {
+        using var model = Models.ModelCatalog.Create(Models.ModelCatalog.Photo);
+        using var images = PhotoFixtures.Smooth(1, 24, 24).unsqueeze(0);
+        using var trainer = new Trainer(model, Tiny.TrainerConfiguration(0)) { Loss = TrainingLoss.RelativeSquaredError };
+
+        var refused = Assert.Throws<Configuration.ConfigurationException>(() => trainer.Fit(images, images));
+
+        Assert.Contains("loss = RelativeSquaredError", refused.Message);
+    }
+
     [Theory]
     [InlineData("--loss", "bce", "bce")]
     [InlineData("--epochs", "0", "epochs = 0")]

@@ -89,6 +89,8 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public TrainingHistory Fit(Tensor trainImages, Tensor validationImages, CancellationToken cancellation = default)
     {
+        if (Loss == TrainingLoss.RelativeSquaredError && degradation is null)
+            throw new ConfigurationException($"loss = {Loss}: it divides each picture's error by its degradation's, and this training degrades nothing.");
         var progress = Progress ?? TrainingProgress.ForConsole(configuration.Verbosity, configuration.Epochs);
         using var validationInputs = ValidationInputs.Of(configuration, validationImages, degradation);
         var tensorBoard = TensorBoardDirectory is null ? null : torch.utils.tensorboard.SummaryWriter(TensorBoardDirectory);
