@@ -31,8 +31,7 @@ public static class Psnr
     {
         Check(restored, clean);
         using var scope = NewDisposeScope();
-        var difference = restored.to(ScalarType.Float64) - clean.to(ScalarType.Float64);
-        var mse = difference.square().flatten(1).mean([1]);
+        var mse = ImageMse(restored.to(ScalarType.Float64), clean.to(ScalarType.Float64));
         // log10(0) = -inf, so an identical pair gives +inf.
         return mse.log10().mul_(-10).MoveToOuterDisposeScope();
     }
@@ -47,11 +46,12 @@ public static class Psnr
         Check(restored, clean);
         Check(degraded, clean);
         using var scope = NewDisposeScope();
-        var restoredError = (restored - clean).square().flatten(1).mean([1]);
         // A degraded image equal to its original would divide by 0; no degradation the trainer draws does that.
-        var degradedError = (degraded - clean).square().flatten(1).mean([1]).clamp_min(1e-12);
-        return (restoredError / degradedError).MoveToOuterDisposeScope();
+        return (ImageMse(restored, clean) / ImageMse(degraded, clean).clamp_min(1e-12)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Each image's mean squared error over all its pixels and channels (length N), in the inputs' precision.</summary>
+    private static Tensor ImageMse(Tensor a, Tensor b) => (a - b).square().flatten(1).mean([1]);
 
     /// <summary>The mean over images of each image's PSNR, an exact image counting <see cref="Ceiling"/> dB.</summary>
     public static double Mean(Tensor restored, Tensor clean)
