@@ -15,7 +15,7 @@ namespace ImageRestoration.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    private const string WorkerName = "bench-worker";
+    internal const string WorkerName = "bench-worker";
     private const string PyTorchScript = "bench/pytorch_autoencoder.py";
     private const string DefaultPython = "/opt/pytorch-bench-root/bench-python";
 

@@ -54,7 +54,7 @@ public static class Program
     /// <summary>Parses and runs a command line; a command line that does not parse exits 2 with one message per error.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken interrupt = default)
     {
-        var parsed = BuildCommand(output, error, interrupt).Parse(args);
+        var parsed = BuildCommand(output, error, interrupt, args.FirstOrDefault()).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors) error.WriteLine("error: " + parseError.Message);
@@ -104,7 +104,11 @@ public static class Program
         return [.. values];
     }
 
-    public static RootCommand BuildCommand(TextWriter output, TextWriter error, CancellationToken interrupt = default)
+    /// <summary>
+    /// The command line: only the command named by <paramref name="only"/> when there is one, so a run builds
+    /// (and loads) its own command and no other; every command for the overview and for a name that is not one.
+    /// </summary>
+    public static RootCommand BuildCommand(TextWriter output, TextWriter error, CancellationToken interrupt = default, string? only = null)
     {
         var config = new Option<FileInfo?>("--config") { Description = "A JSON configuration file (keys below)." };
         var set = new Option<string[]>("--set")
@@ -116,15 +120,25 @@ public static class Program
         var epochs = WholeNumberOption("--epochs", "Shortcut for --set epochs=N.");
         var data = new Option<string?>("--data")
             { Description = $"Folder with the MNIST-family files (else {DataLocator.EnvironmentVariable}, the cache, a download)." };
-        return new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.")
-        {
-            CreateTrain(output, error, interrupt, config, set, epochs, data), CreateSummary(output, error, set), CreateKeys(output),
-            EvaluateCommand.Create(output, error, set, data), StudyCommand.Create(output, error, config, set, epochs, data, interrupt),
-            EpochsCommand.Create(output, error), RecordCommand.Create(output, error),
-            BenchCommand.Create(output, error, data), BenchCommand.CreateWorker(output, error, data),
-            TrainPhotosCommand.Create(output, error, interrupt), RestoreCommand.Create(output, error),
-            PhotoStudyCommand.Create(output, error),
-        };
+        (string Name, Func<Command> Create)[] commands =
+        [
+            ("train", () => CreateTrain(output, error, interrupt, config, set, epochs, data)),
+            ("summary", () => CreateSummary(output, error, set)),
+            ("keys", () => CreateKeys(output)),
+            ("evaluate", () => EvaluateCommand.Create(output, error, set, data)),
+            ("study", () => StudyCommand.Create(output, error, config, set, epochs, data, interrupt)),
+            ("epochs", () => EpochsCommand.Create(output, error)),
+            ("record", () => RecordCommand.Create(output, error)),
+            ("bench", () => BenchCommand.Create(output, error, data)),
+            (BenchCommand.WorkerName, () => BenchCommand.CreateWorker(output, error, data)),
+            ("train-photos", () => TrainPhotosCommand.Create(output, error, interrupt)),
+            ("restore", () => RestoreCommand.Create(output, error)),
+            ("photo-study", () => PhotoStudyCommand.Create(output, error)),
+        ];
+        var root = new RootCommand("ImageRestoration: restore degraded MNIST digits with a convolutional autoencoder.");
+        var named = commands.Where(command => command.Name == only).ToArray();
+        foreach (var (_, create) in named.Length > 0 ? named : commands) root.Subcommands.Add(create());
+        return root;
     }
 
     /// <summary><c>train</c>: a new run from the defaults, a file and overrides, or <c>--resume</c> of a run folder with what a resume may change.</summary>

@@ -12,8 +12,19 @@ public sealed class CommandLineTests : IDisposable
     private (int Code, string Output, string Error) Run(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = Program.BuildCommand(output, error).Parse(args).Invoke();
+        var code = Program.BuildCommand(output, error, only: args.FirstOrDefault()).Parse(args).Invoke();
         return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void ACommandLineBuildsOnlyTheCommandItNames()
+    {
+        var all = Program.BuildCommand(TextWriter.Null, TextWriter.Null).Subcommands.Select(c => c.Name).ToList();
+        Assert.Contains("train", all);
+        Assert.Contains("restore", all);
+        foreach (var name in all)
+            Assert.Equal([name], Program.BuildCommand(TextWriter.Null, TextWriter.Null, only: name).Subcommands.Select(c => c.Name));
+        Assert.Equal(all, Program.BuildCommand(TextWriter.Null, TextWriter.Null, only: "--help").Subcommands.Select(c => c.Name));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.ComponentModel;
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImageRestoration.Degradations;
 
 namespace ImageRestoration.Configuration;
 
@@ -135,3 +136,122 @@ public enum TrainingMode
 }
 
 public sealed class ConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Which degradation a denoising experiment applies, and how strongly.</summary>
+public sealed record DegradationSettings
+{
+    [Description("gaussian, salt-and-pepper, mask (missing pixels), square-mask (a lost square: inpainting) or blur.")]
+    public DegradationKind Kind { get; init; } = DegradationKind.Gaussian;
+
+    [Description("Gaussian noise: standard deviation added (the presentation's noise_factor).")]
+    public double NoiseFactor { get; init; } = 0.5;
+
+    [Description("Salt-and-pepper or mask: fraction of pixels affected.")]
+    public double Amount { get; init; } = 0.2;
+
+    [Description("Gaussian noise: true clips into [0,1], false rescales each image into [0,1].")]
+    public bool NoiseClip { get; init; } = true;
+
+    [Description("Square mask: the lost square's side in pixels.")]
+    public int SquareSize { get; init; } = 8;
+
+    [Description("Blur: the Gaussian blur's standard deviation in pixels.")]
+    public double BlurSigma { get; init; } = 1.5;
+
+    public Degradation Create() => Kind switch
+    {
+        DegradationKind.Gaussian => new GaussianNoise(NoiseFactor, NoiseClip ? NoiseNormalisation.Clip : NoiseNormalisation.Rescale),
+        DegradationKind.SaltAndPepper => new SaltAndPepper(Amount),
+        DegradationKind.Mask => new RandomMask(Amount),
+        DegradationKind.SquareMask => new SquareMask(SquareSize),
+        DegradationKind.Blur => new Blur(BlurSigma),
+        _ => throw new ConfigurationException($"degradation.kind = {Kind}: unknown degradation."),
+    };
+
+    internal void Validate(Action<bool, string, object?, string> check)
+    {
+        check(Enum.IsDefined(Kind), "degradation.kind", Kind, "must be gaussian, salt-and-pepper, mask, square-mask or blur");
+        check(double.IsFinite(NoiseFactor) && NoiseFactor is >= 0 and <= 2, "degradation.noiseFactor", NoiseFactor, "must be between 0 and 2");
+        check(double.IsFinite(Amount) && Amount is >= 0 and <= 1, "degradation.amount", Amount, "must be between 0 and 1");
+        check(SquareSize is >= 1 and <= 28, "degradation.squareSize", SquareSize, "must be between 1 and 28 pixels");
+        check(double.IsFinite(BlurSigma) && BlurSigma is > 0 and <= 5, "degradation.blurSigma", BlurSigma, "must be above 0 and at most 5 pixels");
+    }
+}
+
+public enum DegradationKind
+{
+    Gaussian,
+    SaltAndPepper,
+    Mask,
+    SquareMask,
+    Blur,
+}
+
+/// <summary>
+/// Keras's EarlyStopping on the validation loss: stop when it has not improved
+/// by at least <see cref="MinDelta"/> for <see cref="Patience"/> epochs in a
+/// row. Off by default (patience 0), so the presentation's 100 epochs run in full.
+/// </summary>
+public sealed record EarlyStoppingSettings : IJsonOnDeserialized
+{
+    [Description("Stop after this many epochs without a validation-loss improvement (Keras's patience); 0 never stops early.")]
+    public int Patience { get; init; }
+
+    [Description("The smallest fall in validation loss that counts as an improvement (Keras's min_delta).")]
+    public double MinDelta { get; init; }
+
+    /// <summary>
+    /// On when <see cref="Patience"/> is positive. Written into configuration
+    /// files for their readers; read back only to refuse a value that
+    /// contradicts the patience (<c>"enabled": true</c> with patience 0 would
+    /// otherwise be ignored without a word).
+    /// </summary>
+    [JsonInclude]
+    public bool Enabled
+    {
+        get => Patience > 0;
+        private set => enabledAsRead = value;
+    }
+
+    private bool? enabledAsRead;
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        var read = enabledAsRead;
+        enabledAsRead = null;
+        if (read is { } enabled && enabled != Enabled)
+            throw new JsonException($"'enabled' is not a setting: early stopping is on exactly when earlyStopping.patience > 0, and patience is {Patience}. " +
+                                    "Set earlyStopping.patience instead.");
+    }
+
+    /// <summary>
+    /// True when the last <see cref="Patience"/> epochs of <paramref name="validationLosses"/>
+    /// all failed to beat the best loss before them by <see cref="MinDelta"/>.
+    /// Computed from the history alone, so a resumed run stops where an unbroken one would.
+    /// </summary>
+    public bool ShouldStop(IReadOnlyList<double> validationLosses)
+    {
+        if (!Enabled) return false;
+        var best = double.PositiveInfinity;
+        var sinceImprovement = 0;
+        foreach (var loss in validationLosses)
+        {
+            if (loss < best - MinDelta)
+            {
+                best = loss;
+                sinceImprovement = 0;
+            }
+            else
+            {
+                sinceImprovement++;
+            }
+        }
+        return sinceImprovement >= Patience;
+    }
+
+    internal void Validate(Action<bool, string, object?, string> check)
+    {
+        check(Patience >= 0, "earlyStopping.patience", Patience, "must be 0 (off) or a positive number of epochs");
+        check(double.IsFinite(MinDelta) && MinDelta >= 0, "earlyStopping.minDelta", MinDelta, "must be 0 or positive");
+    }
+}

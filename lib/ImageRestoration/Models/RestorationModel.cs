@@ -1,3 +1,4 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -52,5 +53,24 @@ public abstract class RestorationModel(string name) : Module<Tensor, Tensor>(nam
             throw new InvalidDataException($"{path} is not a saved '{modelName}' model: {e.Message}", e);
         }
         return model;
+    }
+}
+
+/// <summary>
+/// Keras's defaults for parity with the presentation: Glorot-uniform kernels
+/// and zero biases (PyTorch's default is Kaiming-uniform with random biases).
+/// Draws from the global generator, so <c>torch.manual_seed</c> fixes it.
+/// </summary>
+internal static class KerasInitialization
+{
+    public static void Apply(nn.Module model)
+    {
+        using var _ = no_grad();
+        foreach (var module in model.modules())
+        {
+            if (module is not Conv2d conv) continue;
+            nn.init.xavier_uniform_(conv.weight!);
+            if (conv.bias is not null) nn.init.zeros_(conv.bias);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using ImageRestoration.Configuration;
 using ImageRestoration.Data;
@@ -258,4 +259,117 @@ public sealed class RunFolder(string path)
 
     /// <summary>The folder as output shows it: relative to the repository or under ~ (<see cref="DisplayPath"/>).</summary>
     public override string ToString() => DisplayPath.Of(Path);
+}
+
+/// <summary>
+/// A run's name: readable (model, mode, degradation, seed) and a hash of
+/// every setting that changes results, as in <c>clean-seed42-1a2b3c4d</c>.
+/// Rerunning one configuration finds its own folder again, and a run with any
+/// such setting changed (epochs, learning rate, batch size...) gets a folder
+/// of its own instead of overwriting another.
+/// </summary>
+public static class RunName
+{
+    public static string Of(ExperimentConfiguration configuration) =>
+        (configuration.Model == ModelCatalog.Presentation ? "" : configuration.Model.ToLowerInvariant() + "-") +
+        (configuration.Mode == TrainingMode.Clean ? "clean" : "denoising-" + configuration.Degradation.Create().Name) +
+        $"-seed{configuration.Seed}-{Fingerprint(configuration)}";
+
+    /// <summary>
+    /// What every checkpoint of one run carries to name it: the run name with
+    /// the epoch count left out, since a resumed run may be given more epochs.
+    /// </summary>
+    public static string Identity(ExperimentConfiguration configuration) => Of(configuration with { Epochs = 1 });
+
+    /// <summary>
+    /// True when <paramref name="name"/> is the run of <paramref name="configuration"/>
+    /// trained for its epochs or fewer: a resumed run may have been given more
+    /// epochs than its name was made with.
+    /// </summary>
+    public static bool Names(string name, ExperimentConfiguration configuration)
+    {
+        for (var epochs = configuration.Epochs; epochs >= 1; epochs--)
+            if (Of(configuration with { Epochs = epochs }) == name) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Eight hex digits of a SHA-256 over the JSON of every key that changes
+    /// results (<see cref="ExperimentConfiguration.IsSameExperimentAs"/>), and over
+    /// the layers of a model registered from a notebook (<see cref="ModelCatalog.Fingerprint"/>).
+    /// </summary>
+    private static string Fingerprint(ExperimentConfiguration configuration)
+    {
+        // Hashed as written before the renames, so existing folders, checkpoints and recorded runs keep their names.
+        var text = FormerNames.AsFormerlyWritten(configuration.Essence().ToJson(), configuration.Model) + ModelCatalog.Fingerprint(configuration.Model);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+    }
+}
+
+/// <summary>
+/// One writer per run folder: a lock on a file beside the folder
+/// (<c>NAME.lock</c>, outside it, so moving a run aside never moves its lock).
+/// The operating system holds the lock for the process (a byte-range lock:
+/// fcntl on Linux, LockFileEx on Windows; on macOS, where .NET offers no
+/// byte-range lock, flock on the whole file) and drops it when the process
+/// dies, so a killed training never leaves a stale lock behind. The file's
+/// first bytes name the holder's process id, for the refusal message.
+/// </summary>
+internal sealed class RunLock : IDisposable
+{
+    // The locked byte lies past the process id, so a refused process can still read the id.
+    private const long LockedByte = 4096;
+
+    private readonly FileStream file;
+
+    private RunLock(FileStream file) => this.file = file;
+
+    /// <summary>Takes the lock of <paramref name="folder"/>, or refuses (IOException, exit 2) naming the process that holds it.</summary>
+    public static RunLock Acquire(RunFolder folder)
+    {
+        var path = folder.Path + ".lock";
+        FileStream file;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite,
+                OperatingSystem.IsMacOS() ? FileShare.None : FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (IOException) when (OperatingSystem.IsMacOS() && File.Exists(path))
+        {
+            throw Busy(folder, "another process");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The run folder {folder} cannot be locked ({path}): {e.Message} Choose another logDirectory.", e);
+        }
+        try
+        {
+            if (!OperatingSystem.IsMacOS()) file.Lock(LockedByte, 1);
+        }
+        catch (IOException)
+        {
+            var holder = Holder(file);
+            file.Dispose();
+            throw Busy(folder, holder);
+        }
+        file.SetLength(0);
+        file.Write(System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n"));
+        file.Flush(flushToDisk: false);
+        return new RunLock(file);
+    }
+
+    private static IOException Busy(RunFolder folder, string holder) =>
+        new($"{folder} is in use by {holder}, which is training into it; wait for it to finish or stop it " +
+            "(Ctrl+C keeps a checkpoint), then try again.");
+
+    private static string Holder(FileStream file)
+    {
+        var buffer = new byte[32];
+        file.Position = 0;
+        var text = System.Text.Encoding.ASCII.GetString(buffer, 0, file.Read(buffer)).Trim();
+        return int.TryParse(text, out var id) ? $"process {id}" : "another process";
+    }
+
+    public void Dispose() => file.Dispose();
 }

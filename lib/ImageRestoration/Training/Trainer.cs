@@ -3,8 +3,8 @@ using ImageRestoration.Configuration;
 using ImageRestoration.Degradations;
 using ImageRestoration.Metrics;
 using ImageRestoration.Models;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ImageRestoration.Training;
@@ -227,4 +227,61 @@ public sealed class Trainer : IDisposable
         generator.Dispose();
         resumedOrder?.Dispose();
     }
+}
+
+/// <summary>
+/// What the trainer minimises. The presentation's binary cross-entropy suits
+/// digits that are nearly black or white; for photographs, judged by PSNR,
+/// the mean squared error is the loss that serves the score (PSNR is a
+/// function of it alone).
+/// </summary>
+public enum TrainingLoss
+{
+    BinaryCrossEntropy,
+    MeanSquaredError,
+
+    /// <summary>
+    /// Each picture's squared error over its degraded input's, averaged
+    /// (<see cref="Metrics.Psnr.ErrorRatio"/>): every noise level weighs
+    /// alike, where in the plain mean squared error a patch at sigma 50 weighs
+    /// eleven times one at sigma 15. It serves a blind denoiser judged by
+    /// its PSNR gain at every sigma.
+    /// </summary>
+    RelativeSquaredError,
+}
+
+internal static class TrainingLossFunctions
+{
+    public static Tensor Of(TrainingLoss loss, Tensor output, Tensor target, Tensor input) => loss switch
+    {
+        TrainingLoss.MeanSquaredError => nn.functional.mse_loss(output, target),
+        TrainingLoss.RelativeSquaredError => Metrics.Psnr.ErrorRatio(output, target, input).mean(),
+        _ => nn.functional.binary_cross_entropy(output, target),
+    };
+}
+
+/// <summary>
+/// What a configuration's training feeds its model: the degradation of its
+/// inputs, and the test images it validates on. The trainer validates on
+/// these, and the evaluation scores every restorer on these, so a validation
+/// loss and a score are on the very same images.
+/// </summary>
+public static class ValidationInputs
+{
+    /// <summary>What training degrades its inputs with: the configured degradation in denoising mode, nothing in clean mode.</summary>
+    public static Degradation? TrainingDegradation(ExperimentConfiguration configuration) =>
+        configuration.Mode == TrainingMode.Denoising ? configuration.Degradation.Create() : null;
+
+    /// <summary>
+    /// The test images degraded once with <paramref name="degradation"/> by a
+    /// generator of their own, seeded with the configuration's seed + 1 (the
+    /// presentation's x_test_noisy), or the test images themselves (an alias)
+    /// when there is no degradation.
+    /// </summary>
+    public static Tensor Of(ExperimentConfiguration configuration, Tensor testImages, Degradation? degradation) =>
+        degradation is null ? testImages.alias() : degradation.ApplyOnce(testImages, configuration.Seed + 1);
+
+    /// <summary>The validation inputs of the configuration's own training (<see cref="TrainingDegradation"/>).</summary>
+    public static Tensor Of(ExperimentConfiguration configuration, Tensor testImages) =>
+        Of(configuration, testImages, TrainingDegradation(configuration));
 }
