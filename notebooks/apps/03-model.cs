@@ -70,8 +70,8 @@ Console.WriteLine(profile);
 
 // ## The model as code
 //
-// The presentation's model slides are its Keras code. This is the C# that runs, printed from the library's own source files
-// (`lib/ImageRestoration/Models/`: the autoencoder, its encoder and its decoder, compiled into the library), so it cannot drift from what trains.
+// The presentation's model slides are its Keras code. This is the C# that runs, printed from the library's own source file
+// (`lib/ImageRestoration/Models/Autoencoder.cs`: the autoencoder, its encoder and its decoder, compiled into the library), so it cannot drift from what trains.
 // Why each piece:
 // - **Convolution** (`Conv2d`, 3x3): each output pixel is a weighted sum of a 3x3 neighbourhood, with the same weights
 //   everywhere in the picture. A stroke is a stroke wherever it is, so a few shared weights find it anywhere.
@@ -83,8 +83,7 @@ Console.WriteLine(profile);
 // - **Upsampling** doubles the picture back (4 -> 8 -> 16 -> 28, with one *valid* convolution turning 16 into 14).
 // - **Sigmoid** squashes the last layer into (0,1), the range of the pixels, which binary cross-entropy (notebook 04) needs.
 
-foreach (var file in new[] { "Models/Autoencoder.cs", "Models/Encoder.cs", "Models/Decoder.cs" })
-    Console.WriteLine($"// ---- lib/ImageRestoration/{file}\n{LibrarySource.Read(file)}");
+Console.WriteLine($"// ---- lib/ImageRestoration/Models/Autoencoder.cs\n{LibrarySource.Read("Models/Autoencoder.cs")}");
 
 // ## Model definition
 
