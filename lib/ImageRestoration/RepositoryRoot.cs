@@ -2,11 +2,10 @@ namespace ImageRestoration;
 
 /// <summary>
 /// Finds the checkout of this repository, for defaults such as the data cache.
-/// The notebook runner compiles this file too; without an accessibility here,
-/// its copy stays internal and this library's is public
-/// (RepositoryRoot.Public.cs), so code that references both sees one type.
+/// The notebook runner compiles this file too; its copy is internal as this
+/// one is, so code that references both sees one type.
 /// </summary>
-static partial class RepositoryRoot
+internal static class RepositoryRoot
 {
     private const string Marker = "ImageRestoration.sln";
 

@@ -3,18 +3,18 @@ using ImageRestoration.Notebooks;
 namespace ImageRestoration.Tests;
 
 /// <summary>
-/// Types are internal unless a notebook, the command line or another of the
-/// kit's assemblies names them: the public surface is what a reader of the
+/// Types are internal unless a notebook or the command line names them (the
+/// display library sees the core's internals): the public surface is what a reader of the
 /// notebooks meets, and it may shrink but not creep back. A new public type
 /// needs a user outside its assembly; raising a ceiling here says which.
 /// </summary>
 public sealed class PublicSurfaceTests
 {
     /// <summary>
-    /// The core's public types: those the notebooks, the command line and the
-    /// display library use, and the types their public signatures name.
+    /// The core's public types: those the notebooks and the command line use,
+    /// and the types that public signatures (the display library's too) name.
     /// </summary>
-    public const int MostCoreTypes = 68;
+    public const int MostCoreTypes = 64;
 
     /// <summary>The display library's public types: those the notebooks (and their apps) and the command line use.</summary>
     public const int MostDisplayTypes = 33;

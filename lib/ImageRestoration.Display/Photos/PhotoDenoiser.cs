@@ -52,7 +52,7 @@ public static class PhotoDenoiser
     }
 
     /// <summary>Tiles of <paramref name="tile"/> pixels with a margin of the model's receptive radius, cut on its blocks: no seams.</summary>
-    public static TiledRestorer Tiled(NoiseResidualNetwork model, int tile = 512) => new(model, model.ReceptiveRadius, tile, model.Alignment);
+    internal static TiledRestorer Tiled(NoiseResidualNetwork model, int tile = 512) => new(model, model.ReceptiveRadius, tile, model.Alignment);
 
     /// <summary>Restores a C x H x W picture (bytes or floats in [0,1]) channel by channel, in tiles.</summary>
     public static Tensor Restore(NoiseResidualNetwork model, Tensor picture, int tile = 512, Action<long, long>? progress = null) =>

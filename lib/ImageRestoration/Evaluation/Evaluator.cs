@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ImageRestoration.Evaluation;
 
 /// <summary>Scores restorers, baselines and trained models alike, on the same degraded images (through <see cref="Scorer"/>).</summary>
-public static class Evaluator
+internal static class Evaluator
 {
     /// <summary>The restorer's output for every image, restored in batches.</summary>
     public static Tensor RestoreAll(Restorer restorer, Tensor degraded, int batchSize = Scorer.DefaultBatchSize)

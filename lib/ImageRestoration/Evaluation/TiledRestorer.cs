@@ -14,7 +14,7 @@ namespace ImageRestoration.Evaluation;
 /// <c>alignment</c>: every cut then starts on a multiple of it, so a tile is
 /// split into the same blocks as the whole picture.
 /// </summary>
-public sealed class TiledRestorer(nn.Module<Tensor, Tensor> model, int margin, int tile = 512, int alignment = 1)
+internal sealed class TiledRestorer(nn.Module<Tensor, Tensor> model, int margin, int tile = 512, int alignment = 1)
 {
     public int Margin { get; } = margin >= 0 ? margin : throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin cannot be negative.");
     public int Tile { get; } = tile >= 1 ? tile : throw new ArgumentOutOfRangeException(nameof(tile), tile, "A tile has at least one pixel.");

@@ -266,7 +266,7 @@ internal static class TrainingLossFunctions
 /// these, and the evaluation scores every restorer on these, so a validation
 /// loss and a score are on the very same images.
 /// </summary>
-public static class ValidationInputs
+internal static class ValidationInputs
 {
     /// <summary>What training degrades its inputs with: the configured degradation in denoising mode, nothing in clean mode.</summary>
     public static Degradation? TrainingDegradation(ExperimentConfiguration configuration) =>
