@@ -61,14 +61,8 @@ public sealed class MethodLengthTests
 
     private sealed record Method(string File, string Name, int Lines);
 
-    private static List<Method> Methods()
-    {
-        var lib = Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the tests inside the repository."), "lib");
-        return Directory.EnumerateFiles(lib, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !Path.GetRelativePath(lib, path).Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
-            .SelectMany(path => Measure(Path.GetRelativePath(lib, path).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllText(path)))
-            .ToList();
-    }
+    private static List<Method> Methods() =>
+        LibrarySources.All().SelectMany(source => Measure(source.File, File.ReadAllText(source.Path))).ToList();
 
     private static IEnumerable<Method> Measure(string file, string source)
     {

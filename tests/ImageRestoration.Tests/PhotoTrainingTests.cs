@@ -94,7 +94,7 @@ public sealed class PhotoTrainingTests
     [InlineData("--epochs", "0", "epochs = 0")]
     [InlineData("--patches", "0", "patches = 0")]
     [InlineData("--final-learning-rate", "0.01", "final learning rate = 0.01")]
-    [InlineData("--model", "unet", "model = unet: a photo denoiser is one of photo")]
+    [InlineData("--model", "unet", "model = unet: a photo denoiser is one of photo-wide, photo, photo-half")]
     [InlineData("--patch-size", "4", "patch size = 4")]
     public void BadSettingsExitTwoBeforeAnythingIsLoadedOrPrinted(string option, string value, string message)
     {

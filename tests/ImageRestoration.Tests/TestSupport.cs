@@ -82,3 +82,16 @@ public sealed class MnistCollection : ICollectionFixture<MnistFixture>
 {
     public const string Name = "Real MNIST";
 }
+
+/// <summary>The kit's C# sources under lib/ (not the build output), for the tests that read the code itself.</summary>
+public static class LibrarySources
+{
+    /// <summary>Each source file's path relative to lib/ (with '/') and its full path.</summary>
+    public static IEnumerable<(string File, string Path)> All()
+    {
+        var lib = Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the tests inside the repository."), "lib");
+        return Directory.EnumerateFiles(lib, "*.cs", SearchOption.AllDirectories)
+            .Select(path => (File: Path.GetRelativePath(lib, path).Replace(Path.DirectorySeparatorChar, '/'), Path: path))
+            .Where(source => !source.File.Split('/').Any(part => part is "obj" or "bin"));
+    }
+}

@@ -61,12 +61,9 @@ public sealed class TrainPathTests
     /// <summary>Each top-level type under lib/ by its full name, with its file (relative to lib/).</summary>
     private static Dictionary<string, string> DeclaringFiles()
     {
-        var lib = Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the tests inside the repository."), "lib");
         var declaring = new Dictionary<string, string>();
-        foreach (var path in Directory.EnumerateFiles(lib, "*.cs", SearchOption.AllDirectories))
+        foreach (var (file, path) in LibrarySources.All())
         {
-            var file = Path.GetRelativePath(lib, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (file.Split('/').Any(part => part is "bin" or "obj")) continue;
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot();
             var space = root.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>().FirstOrDefault()?.Name.ToString();
             foreach (var type in root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>().Where(t => t.Parent is not BaseTypeDeclarationSyntax))
