@@ -18,6 +18,18 @@ public sealed class ChildProcessTests : IDisposable
     private void WaitForEpochs(int epochs, CliProcess child) =>
         child.WaitUntil(() => workspace.CompletedEpochs() >= epochs, $"epoch {epochs}");
 
+    /// <summary>
+    /// Waits until <paramref name="epochs"/> are saved, then for a random tenth to six tenths of the last
+    /// epoch's time as its history measured it: the child is then in the middle of the next epoch on a fast
+    /// machine as on a slow one (an epoch here can take under half a second), not saving it.
+    /// </summary>
+    private void WaitIntoTheNextEpoch(int epochs, CliProcess child, Random random)
+    {
+        WaitForEpochs(epochs, child);
+        var seconds = Folder.LoadHistory().Epochs[^1].Seconds;
+        Thread.Sleep(TimeSpan.FromSeconds(seconds * (0.1 + 0.5 * random.NextDouble())));
+    }
+
     /// <summary>Loads the checkpoint as a resumed run would: it must always be whole.</summary>
     private void AssertCheckpointIsWhole()
     {
@@ -28,7 +40,7 @@ public sealed class ChildProcessTests : IDisposable
         var (history, position, order) = Checkpoint.Load(Folder.CheckpointFile, model, optimizer, generator);
         order?.Dispose();
         Assert.Equal(history.Epochs.Count + 1, position.Epoch);
-        Assert.Empty(Directory.GetFiles(Folder.Path, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Folder.Path, "*.tmp").Select(Path.GetFileName));
     }
 
     [Fact]
@@ -37,14 +49,12 @@ public sealed class ChildProcessTests : IDisposable
         const int epochs = 5;
         var random = new Random(7);
         var first = CliProcess.Start(TrainArguments(epochs));
-        WaitForEpochs(1, first);
-        Thread.Sleep(random.Next(50, 400));
+        WaitIntoTheNextEpoch(1, first, random);
         first.KillNow();
         AssertCheckpointIsWhole();
 
         var second = CliProcess.Start(["train", "--resume", Folder.Path]);
-        WaitForEpochs(3, second);
-        Thread.Sleep(random.Next(50, 400));
+        WaitIntoTheNextEpoch(3, second, random);
         second.KillNow();
         AssertCheckpointIsWhole();
 

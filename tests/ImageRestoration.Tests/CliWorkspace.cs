@@ -29,18 +29,13 @@ public sealed class CliWorkspace : IDisposable
         ["train", "--epochs", epochs.ToString(), .. data is null ? Array.Empty<string>() : ["--data", data],
          "--set", $"logDirectory={Runs}", "--set", "batchSize=16", "--set", "verbosity=2", "--set", "threads=1"];
 
-    /// <summary>Epochs in the run's history so far; 0 while there is none, or while it is being rewritten.</summary>
-    public int CompletedEpochs()
-    {
-        try
-        {
-            return File.Exists(Folder.HistoryJsonFile) ? Folder.LoadHistory().Epochs.Count : 0;
-        }
-        catch (InvalidDataException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>
+    /// Epochs whose saving is over: the rows of <c>history.csv</c>, the last file an epoch writes
+    /// (after the checkpoint and <c>history.json</c>), so a child stopped after this returns is stopped
+    /// in the next epoch, not while the last one is still being written; 0 while there is none.
+    /// </summary>
+    public int CompletedEpochs() =>
+        File.Exists(Folder.HistoryCsvFile) ? File.ReadAllLines(Folder.HistoryCsvFile).Length - 1 : 0;
 
     public void Dispose() => temp.Dispose();
 }
