@@ -14,10 +14,10 @@ namespace ImageRestoration.Tests;
 /// </summary>
 public sealed class TrainPathTests
 {
-    public const int MostFiles = 31;
+    public const int MostFiles = 25;
 
     [Fact]
-    public void ATrainingRunsCodeFromAtMost31Files()
+    public void ATrainingRunsCodeFromAtMost25Files()
     {
         var files = FilesATrainingRuns();
 
